@@ -1,0 +1,43 @@
+"""Incident case directories (see docs in SKILL.md and evals/README.md).
+
+A case is what one investigation reads: case.yaml plus recorded API
+responses. Everything but case.yaml is optional.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tools.errors import InputError
+
+
+def load_case(case_dir: str | Path) -> dict[str, Any]:
+    """case.yaml as a dict, with `dir` added; one clear error when it is unusable."""
+    path = Path(case_dir)
+    meta_path = path / "case.yaml"
+    if not path.is_dir():
+        raise InputError(f"{path}: not a case directory")
+    if not meta_path.is_file():
+        raise InputError(f"{meta_path}: missing (every case needs case.yaml)")
+    try:
+        data = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"{meta_path}: not valid YAML: {str(exc).splitlines()[0]}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{meta_path}: expected a mapping at the top level")
+    for key in ("target", "window"):
+        if not isinstance(data.get(key), dict):
+            raise InputError(f"{meta_path}: missing `{key}:` mapping")
+    data["dir"] = str(path.resolve())
+    return data
+
+
+def case_repo(case: dict[str, Any]) -> Path | None:
+    repo = case.get("repo")
+    if not repo:
+        return None
+    path = Path(case["dir"]) / repo
+    return path if path.exists() else None

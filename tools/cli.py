@@ -1,0 +1,161 @@
+"""`crobs`: the command line, generated from skill.yaml.
+
+Every tool in the manifest becomes a subcommand whose flags come from its
+input schema; CLI-only commands (replay server, eval runner) get their argv
+as is. Tool modules are imported only when their command runs, so `crobs
+--help` and the fast paths stay quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+import yaml
+
+from tools.errors import ToolError
+from tools.registry import Command, Tool, load_commands, load_tools
+
+_TYPES = {"string": str, "integer": int, "number": float}
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _json_value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(f"not valid JSON: {exc.msg}") from exc
+
+
+def _add_schema_arguments(parser: argparse.ArgumentParser, tool: Tool) -> None:
+    schema = tool.input_schema
+    required = set(schema.get("required", []))
+    positional = tool.cli.get("positional", [])
+    for name, prop in schema.get("properties", {}).items():
+        kind = prop.get("type")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), "string")
+        help_text = prop.get("description", "")
+        kwargs: dict[str, Any] = {"help": help_text}
+        if "enum" in prop:
+            kwargs["choices"] = [v for v in prop["enum"] if v is not None]
+        if kind == "boolean":
+            kwargs["action"] = argparse.BooleanOptionalAction
+        elif kind == "array":
+            item_type = _TYPES.get(prop.get("items", {}).get("type", "string"), str)
+            kwargs.update(action="extend", nargs="+", type=item_type)
+            if "enum" in prop.get("items", {}):
+                kwargs["choices"] = prop["items"]["enum"]
+        elif kind == "object":
+            kwargs["type"] = _json_value
+            kwargs["metavar"] = "JSON"
+        else:
+            kwargs["type"] = _TYPES.get(kind, str)
+        if name in positional:
+            if kind == "array":
+                kwargs.pop("action")
+                kwargs["nargs"] = "+" if name in required else "*"
+            elif name not in required:
+                kwargs["nargs"] = "?"
+            parser.add_argument(name, **kwargs)
+        else:
+            parser.add_argument(_flag(name), dest=name, required=name in required, **kwargs)
+    parser.add_argument("--json", dest="_json", action="store_true", help="print machine-readable JSON")
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Tool | Command]]:
+    parser = argparse.ArgumentParser(
+        prog="crobs", description="Investigate Google Cloud Run incidents (cloud-run-observability)."
+    )
+    subparsers = parser.add_subparsers(dest="_command", metavar="COMMAND")
+    groups: dict[str, argparse._SubParsersAction] = {}
+    handlers: dict[str, Tool | Command] = {}
+    for tool in load_tools():
+        words = tool.command.split()
+        target = subparsers
+        for depth, word in enumerate(words[:-1]):
+            key = " ".join(words[: depth + 1])
+            if key not in groups:
+                group = target.add_parser(word, help=f"{word} commands")
+                groups[key] = group.add_subparsers(dest=f"_sub{depth}", metavar="COMMAND")
+            target = groups[key]
+        sub = target.add_parser(words[-1], help=tool.description.split(". ")[0], description=tool.description)
+        _add_schema_arguments(sub, tool)
+        sub.set_defaults(_handler=tool.command)
+        handlers[tool.command] = tool
+    for command in load_commands():
+        sub = subparsers.add_parser(command.name, help=command.description, add_help=False)
+        sub.set_defaults(_handler=command.name)
+        handlers[command.name] = command
+    return parser, handlers
+
+
+def _print_result(tool: Tool, result: Any, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+        return
+    formatter = tool.cli.get("formatter")
+    if formatter:
+        from tools.registry import resolve_entry
+
+        text = resolve_entry(formatter)(result)
+    elif tool.cli.get("text_field") and isinstance(result, dict):
+        text = result.get(tool.cli["text_field"], "")
+    else:
+        text = yaml.safe_dump(result, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def run(argv: list[str]) -> int:
+    parser, handlers = build_parser()
+    # CLI-only commands parse their own arguments.
+    if argv and argv[0] in handlers and isinstance(handlers[argv[0]], Command):
+        return int(handlers[argv[0]].resolve()(argv[1:]) or 0)
+    args = parser.parse_args(argv)
+    handler_name = getattr(args, "_handler", None)
+    if handler_name is None:
+        parser.print_help(sys.stderr)
+        return 2
+    tool = handlers[handler_name]
+    assert isinstance(tool, Tool)
+    kwargs = {
+        k: v for k, v in vars(args).items() if not k.startswith("_") and v is not None
+    }
+    result = tool.resolve()(**kwargs)
+    _print_result(tool, result, args._json)
+    fail_key = tool.cli.get("fail_when_false")
+    if fail_key and isinstance(result, dict) and not result.get(fail_key):
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        code = run(argv)
+    except ToolError as exc:
+        print(f"crobs: error: {exc}", file=sys.stderr)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        print("crobs: interrupted", file=sys.stderr)
+        code = 130
+    except BrokenPipeError:
+        code = 0
+    except Exception as exc:  # noqa: BLE001 - the user gets one line, not a traceback
+        if os.environ.get("CROBS_DEBUG"):
+            raise
+        print(f"crobs: internal error: {type(exc).__name__}: {exc} (set CROBS_DEBUG=1 for a traceback)",
+              file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Google client construction in one place.
+
+`CROBS_GCP_ENDPOINT` (set by `--replay` and by tests) points every Google
+client at the replay server with anonymous credentials; otherwise the clients
+use Application Default Credentials against the real APIs. Clients are
+imported lazily: importing them costs most of a second.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from tools.errors import ToolError
+
+ENDPOINT_ENV = "CROBS_GCP_ENDPOINT"
+ADC_HINT = "no Google credentials found: run `gcloud auth application-default login`"
+
+
+def endpoint() -> str | None:
+    return os.environ.get(ENDPOINT_ENV) or None
+
+
+def _credentials() -> Any:
+    if endpoint():
+        from google.auth.credentials import AnonymousCredentials
+
+        return AnonymousCredentials()
+    import google.auth
+    from google.auth.exceptions import DefaultCredentialsError
+
+    try:
+        credentials, _ = google.auth.default(
+            scopes=["https://www.googleapis.com/auth/cloud-platform"]
+        )
+    except DefaultCredentialsError as exc:
+        raise ToolError(ADC_HINT) from exc
+    return credentials
+
+
+def _client_options() -> dict[str, str]:
+    return {"api_endpoint": endpoint()} if endpoint() else {}
+
+
+def logging_client(project: str) -> Any:
+    from google.cloud import logging as gcl
+
+    return gcl.Client(
+        project=project,
+        credentials=_credentials(),
+        _use_grpc=False,
+        client_options=_client_options() or None,
+    )
+
+
+def run_client(kind: str) -> Any:
+    """kind: services | revisions | jobs | executions | tasks."""
+    from google.cloud import run_v2
+
+    classes = {
+        "services": run_v2.ServicesClient,
+        "revisions": run_v2.RevisionsClient,
+        "jobs": run_v2.JobsClient,
+        "executions": run_v2.ExecutionsClient,
+        "tasks": run_v2.TasksClient,
+    }
+    return classes[kind](
+        credentials=_credentials(), transport="rest", client_options=_client_options() or None
+    )
+
+
+def monitoring_client() -> Any:
+    from google.cloud import monitoring_v3
+
+    return monitoring_v3.MetricServiceClient(
+        credentials=_credentials(), transport="rest", client_options=_client_options() or None
+    )
