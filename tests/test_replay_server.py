@@ -17,7 +17,9 @@ def _get(url):
 
 def test_routes_params_and_faults():
     server = ReplayServer()
-    server.route("echo", "GET", r"/v9/things/(?P<thing>[^/]+)", lambda s, r: Response(200, {"thing": r.params["thing"]}))
+    server.route(
+        "echo", "GET", r"/v9/things/(?P<thing>[^/]+)", lambda s, r: Response(200, {"thing": r.params["thing"]})
+    )
     with server:
         assert _get(server.url + "/v9/things/a%20b?x=1") == (200, {"thing": "a b"})
         server.inject("echo", status=429, after=1, times=1)
