@@ -1,0 +1,170 @@
+"""`crobs eval`: run the investigation on every case as a user would, then score it.
+
+Each case runs `crobs investigate --replay CASE --out TMP` in a subprocess —
+the same command a user types — so the eval measures the product, not a
+test double, and a crash in one case cannot take the suite down. The runner
+depends on nothing but the case directories it is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tools.case import load_case
+from tools.errors import InputError, UsageError
+from tools.eval_score import CHECKS, score_report, summarize
+from tools.paths import ROOT
+
+DEFAULT_CASES = ROOT / "evals" / "cases"
+THRESHOLDS = ROOT / "evals" / "thresholds.yaml"
+CASE_TIMEOUT = float(os.environ.get("CROBS_EVAL_CASE_TIMEOUT", "300"))
+
+
+def find_cases(roots: list[Path]) -> list[Path]:
+    """Case dirs under each root (a root may itself be a case)."""
+    cases: list[Path] = []
+    for root in roots:
+        if not root.exists():
+            raise UsageError(f"{root}: no such directory")
+        if (root / "case.yaml").is_file():
+            cases.append(root)
+            continue
+        cases.extend(sorted(p.parent for p in root.glob("*/case.yaml")))
+    return cases
+
+
+def investigate_case(case_dir: Path, out_dir: Path) -> tuple[dict[str, Any] | None, str]:
+    """Run the CLI on one case; (report, stderr tail)."""
+    command = [sys.executable, "-m", "tools.cli", "investigate", "--replay", str(case_dir), "--out", str(out_dir)]
+    env = {k: v for k, v in os.environ.items() if k not in ("CROBS_GCP_ENDPOINT", "TRELLO_BASE_URL")}
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=CASE_TIMEOUT, env=env, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return None, f"timed out after {CASE_TIMEOUT:.0f} s"
+    report_path = out_dir / "report.json"
+    stderr_tail = (proc.stderr.strip().splitlines() or [""])[-1]
+    if not report_path.is_file():
+        return None, f"no report.json (exit {proc.returncode}): {stderr_tail}"
+    try:
+        return json.loads(report_path.read_text(encoding="utf-8")), stderr_tail
+    except ValueError as exc:
+        return None, f"report.json is not JSON: {exc}"
+
+
+def _validate(report: dict[str, Any]) -> list[Any]:
+    from tools.report_validate import validate
+
+    return validate(report)
+
+
+def run_case(case_dir: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        case = load_case(case_dir)
+    except InputError as exc:
+        return {"id": case_dir.name, "checks": None, "error": str(exc), "seconds": 0.0}
+    with tempfile.TemporaryDirectory(prefix="crobs-eval-") as tmp:
+        report, note = investigate_case(case_dir, Path(tmp))
+    seconds = time.perf_counter() - started
+    if report is None:
+        return {"id": case.get("id", case_dir.name), "checks": None, "error": note, "seconds": seconds}
+    checks = score_report(case, report, _validate(report))
+    top = report.get("root_cause_candidates") or [{}]
+    return {
+        "id": case.get("id", case_dir.name),
+        "checks": checks,
+        "top": f"{top[0].get('label', '')}({top[0].get('confidence', '')})",
+        "error": None,
+        "seconds": round(seconds, 2),
+    }
+
+
+def _mark(value: bool | None) -> str:
+    return {True: "✓", False: "✗", None: "·"}[value]
+
+
+def format_table(results: list[dict[str, Any]], summary: dict[str, Any]) -> str:
+    width = max([len(r["id"]) for r in results] + [4])
+    lines = [f"{'case':<{width}}  " + " ".join(f"{c[:9]:^9}" for c in CHECKS) + "   time  top"]
+    for r in results:
+        if r["checks"] is None:
+            lines.append(f"{r['id']:<{width}}  ERROR: {r['error']}")
+            continue
+        marks = " ".join(f"{_mark(r['checks'][c]['ok']):^9}" for c in CHECKS)
+        lines.append(f"{r['id']:<{width}}  {marks} {r['seconds']:6.2f}s  {r.get('top', '')}")
+    failures = [(r["id"], c, r["checks"][c]["why"]) for r in results if r["checks"]
+                for c in CHECKS if r["checks"][c]["ok"] is False]
+    if failures:
+        lines.append("")
+        lines.extend(f"✗ {case} {check}: {why}" for case, check, why in failures)
+    lines.append("")
+    lines.append(
+        "summary: {cases} cases, {errors} errors; top-1 {top1_pct}%, top-3 {top3_pct}%, grounded {grounded_pct}%, "
+        "valid {valid_pct}%, must-cite {must_cite_pct}%, healthy false positives {healthy_false_positives}; "
+        "median {median_seconds}s, max {max_seconds}s".format(**summary)
+    )
+    return "\n".join(lines)
+
+
+def below_thresholds(summary: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:
+    """One line per figure that falls short of evals/thresholds.yaml."""
+    problems = []
+    for key, minimum in (thresholds.get("minimum") or {}).items():
+        value = summary.get(key)
+        if value is None or value < minimum:
+            problems.append(f"{key} = {value} is below the threshold {minimum}")
+    for key, maximum in (thresholds.get("maximum") or {}).items():
+        value = summary.get(key)
+        if value is not None and value > maximum:
+            problems.append(f"{key} = {value} is above the threshold {maximum}")
+    return problems
+
+
+def load_thresholds(path: Path) -> dict[str, Any]:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: cannot read thresholds: {exc}") from exc
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="crobs eval", description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", nargs="+", type=Path, default=[DEFAULT_CASES], help="case dirs or parents")
+    parser.add_argument("--json", dest="json_out", type=Path, help="also write results as JSON here")
+    parser.add_argument("--mode", choices=["deterministic", "llm"], default="deterministic")
+    parser.add_argument("--runs", type=int, default=1, help="LLM mode: runs per case")
+    parser.add_argument("--thresholds", type=Path, default=THRESHOLDS)
+    args = parser.parse_args(argv)
+    if args.mode == "llm":
+        if not os.environ.get("ANTHROPIC_API_KEY"):
+            print("crobs eval: LLM mode skipped: ANTHROPIC_API_KEY is not set", file=sys.stderr)
+            return 0
+        print("crobs eval: LLM mode is not available in this build (the LLM orchestration is not shipped yet)",
+              file=sys.stderr)
+        return 2
+    cases = find_cases(args.cases)
+    if not cases:
+        raise UsageError(f"no case directories (with case.yaml) under {', '.join(map(str, args.cases))}")
+    results = []
+    for case_dir in cases:
+        print(f"eval: {case_dir.name} ...", file=sys.stderr, flush=True)
+        results.append(run_case(case_dir))
+    summary = summarize(results)
+    print(format_table(results, summary))
+    problems = below_thresholds(summary, load_thresholds(args.thresholds)) if args.thresholds.is_file() else []
+    if args.json_out:
+        args.json_out.write_text(json.dumps({"summary": summary, "cases": results, "below_thresholds": problems},
+                                            ensure_ascii=False, indent=2), encoding="utf-8")
+    for problem in problems:
+        print(f"crobs eval: {problem}", file=sys.stderr)
+    return 1 if problems else 0
