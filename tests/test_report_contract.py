@@ -1,0 +1,254 @@
+"""The report contract: the user's sample round-trips byte for byte, and broken reports say exactly what is wrong."""
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tools.errors import InputError
+from tools.report_parse import parse_markdown
+from tools.report_render import render_markdown
+from tools.report_validate import root_cause_labels, validate
+
+SEED = (Path(__file__).parent / "fixtures" / "sample-run-sitebookify.md").read_text(encoding="utf-8")
+
+
+def mutate(old: str, new: str, count: int = 1) -> str:
+    assert SEED.count(old) >= count, f"fixture no longer contains {old!r}"
+    return SEED.replace(old, new, count)
+
+
+@pytest.fixture
+def seed_report():
+    return parse_markdown(SEED)
+
+
+def test_seed_parses_validates_and_renders_back_byte_identical(seed_report):
+    assert validate(seed_report) == []
+    assert render_markdown(seed_report) == SEED
+    assert render_markdown(parse_markdown(render_markdown(seed_report))) == SEED
+
+
+def test_seed_fields_land_where_the_schema_puts_them(seed_report):
+    summary = seed_report["incident_summary"]
+    assert seed_report["title"] == "Sample Run: Cloud Run Observability Skill (`sitebookify` profile)"
+    assert summary["target"] == {"project_id": None, "region": None, "target_type": "service",
+                                 "target_name": "sitebookify"}
+    assert summary["window"]["note"] == "default window for sample"
+    assert summary["current_status"] == "ongoing"
+    assert summary["current_status_note"] == "runtime evidence不足のため未確定"
+    assert [e["id"] for e in seed_report["evidence"]] == [f"ev-00{i}" for i in range(1, 6)]
+    assert seed_report["evidence"][1]["raw_ref"] == "src/bin/sitebookify-app.rs:484"
+    assert seed_report["evidence"][1]["signal"].startswith("`create_job` 内で")
+    assert [c["supporting_evidence"] for c in seed_report["root_cause_candidates"]] == [
+        ["ev-001", "ev-002", "ev-003"], ["ev-003", "ev-004"], ["ev-005"]]
+    assert [f["addresses"] for f in seed_report["fix_plan"]["permanent"]] == [[1, 2], [1]]
+    assert seed_report["prevention_plan"][2]["metric"] == "Runtime termination signals"
+    assert len(seed_report["data_gaps"]) == 1
+
+
+# -- mutated copies of the seed: each fails with its own precise message -----------------------------------------
+
+
+def test_dangling_evidence_id():
+    report = parse_markdown(mutate("Supporting evidence: ev-005", "Supporting evidence: ev-006"))
+    assert validate(report) == [{"pointer": "/root_cause_candidates/2/supporting_evidence/0",
+                                 "message": "ev-006 is not an evidence id in this report"}]
+
+
+def test_table_missing_a_column_names_the_line():
+    lines = SEED.split("\n")
+    cut = [re.sub(r"^(\|[^|]*\|[^|]*\|[^|]*\|[^|]*\|)[^|]*\|", r"\1", line) if line.startswith("|") else line
+           for line in lines]
+    with pytest.raises(InputError, match=r"^report\.md:16: evidence table has 5 columns, expected 6$"):
+        parse_markdown("\n".join(cut))
+
+
+def test_table_row_missing_a_cell_names_the_line():
+    text = mutate("| high | `src/app/queue.rs:19` |", "| `src/app/queue.rs:19` |")
+    with pytest.raises(InputError, match=r"^report\.md:20: evidence table row has 5 cells, expected 6$"):
+        parse_markdown(text)
+
+
+def test_renamed_column_is_named():
+    with pytest.raises(InputError, match=r"^report\.md:16: evidence table column 6 is 'Ref', expected 'Raw Ref'$"):
+        parse_markdown(mutate("| Raw Ref |", "| Ref |"))
+
+
+def test_unknown_label():
+    text = mutate("lifecycle interruption\n", "lifecycle interruption\n   - Label: cpu-gremlins\n")
+    report = parse_markdown(text)
+    assert report["root_cause_candidates"][0]["label"] == "cpu-gremlins"
+    assert validate(report) == [{
+        "pointer": "/root_cause_candidates/0/label",
+        "message": "unknown root-cause label 'cpu-gremlins' (see tools/data/root_causes.yaml)",
+    }]
+
+
+def test_addresses_a_candidate_that_does_not_exist():
+    report = parse_markdown(mutate("Addresses: Candidate 1, Candidate 2", "Addresses: Candidate 9"))
+    assert validate(report) == [{"pointer": "/fix_plan/immediate/0/addresses/0",
+                                 "message": "candidate 9 does not exist (ranks are 1..3)"}]
+
+
+def test_duplicated_evidence_id_and_the_citations_it_orphans():
+    report = parse_markdown(mutate("| ev-003 |", "| ev-002 |"))
+    assert validate(report) == [
+        {"pointer": "/evidence/2/id", "message": "duplicate evidence id ev-002 (first used at /evidence/1/id)"},
+        {"pointer": "/root_cause_candidates/0/supporting_evidence/2",
+         "message": "ev-003 is not an evidence id in this report"},
+        {"pointer": "/root_cause_candidates/1/supporting_evidence/0",
+         "message": "ev-003 is not an evidence id in this report"},
+    ]
+
+
+def test_malformed_addresses_names_the_line():
+    with pytest.raises(InputError, match=r"^report\.md:46: Addresses part 'Cand 1' is not of the form 'Candidate N'$"):
+        parse_markdown(mutate("Addresses: Candidate 1, Candidate 2", "Addresses: Cand 1"))
+
+
+def test_missing_section_and_unknown_section():
+    with pytest.raises(InputError, match=r"^report\.md: no '## Prevention Plan' section$"):
+        parse_markdown(SEED.split("## Prevention Plan")[0] + "## Data Gaps" + SEED.split("## Data Gaps")[1])
+    with pytest.raises(InputError, match=r"^report\.md:\d+: unexpected section 'Prevention Ideas'"):
+        parse_markdown(mutate("## Prevention Plan", "## Prevention Ideas"))
+
+
+def test_candidate_missing_a_field_names_the_item():
+    with pytest.raises(InputError, match=r"^report\.md:26: root cause candidate 1: missing 'Rationale: \.\.\.'$"):
+        parse_markdown(re.sub(r"   - Rationale: `create_job`[^\n]*\n", "", SEED, count=1))
+
+
+def test_several_errors_are_all_returned():
+    text = (SEED.replace("Supporting evidence: ev-005", "Supporting evidence: ev-006")
+            .replace("lifecycle interruption\n", "lifecycle interruption\n   - Label: cpu-gremlins\n")
+            .replace("Addresses: Candidate 1, Candidate 2", "Addresses: Candidate 9", 1)
+            .replace("| 2026-02-12T00:29:49.963Z |", "| 2026-02-12 00:29 |")
+            .replace("| medium | `https", "| maybe | `https"))
+    errors = validate(parse_markdown(text))
+    assert {e["pointer"]: e["message"] for e in errors} == {
+        "/evidence/0/confidence": '"maybe" is not one of: high, medium, low',
+        "/evidence/0/timestamp": '"2026-02-12 00:29" is not an RFC 3339 UTC time (e.g. 2026-02-12T00:00:00Z)',
+        "/root_cause_candidates/0/label": "unknown root-cause label 'cpu-gremlins' (see tools/data/root_causes.yaml)",
+        "/root_cause_candidates/2/supporting_evidence/0": "ev-006 is not an evidence id in this report",
+        "/fix_plan/immediate/0/addresses/0": "candidate 9 does not exist (ranks are 1..3)",
+    }
+
+
+# -- JSON-level checks --------------------------------------------------------------------------------------------
+
+
+def test_schema_errors_name_the_field(seed_report):
+    report = copy.deepcopy(seed_report)
+    del report["incident_summary"]["user_visible_impact"]
+    report["evidence"][0]["severity"] = "ERROR"
+    report["evidence"][1]["source"] = "stackdriver"
+    report["root_cause_candidates"][0]["rank"] = "1"
+    report["data_gaps"][0]["follow_up"] = "two\nlines"
+    assert validate(report) == [
+        {"pointer": "/incident_summary/user_visible_impact", "message": "missing required field"},
+        {"pointer": "/evidence/0/severity",
+         "message": "unexpected field (allowed: id, timestamp, source, signal, confidence, raw_ref)"},
+        {"pointer": "/evidence/1/source", "message": '"stackdriver" is not one of: cloud_logging, cloud_run_service, '
+                                                    "cloud_run_revision, cloud_run_job, audit_log, cloud_monitoring, "
+                                                    "repository, trello, user_report"},
+        {"pointer": "/root_cause_candidates/0/rank", "message": "expected integer, got string"},
+        {"pointer": "/data_gaps/0/follow_up", "message": '"two\\nlines" is not non-empty Markdown inline text on one '
+                                                        "line, without leading or trailing spaces"},
+    ]
+
+
+def test_ranks_citations_and_window_are_checked(seed_report):
+    report = copy.deepcopy(seed_report)
+    report["root_cause_candidates"][1]["rank"] = 3
+    report["root_cause_candidates"][2]["supporting_evidence"] = []
+    report["evidence"][4]["id"] = "ev-007"
+    report["incident_summary"]["window"]["end"] = "2026-02-11T23:00:00Z"
+    report["evidence"][2]["timestamp"] = "2026-02-12T09:00:00+09:00"
+    assert validate(report) == [
+        {"pointer": "/incident_summary/window/end",
+         "message": "window end 2026-02-11T23:00:00Z is not after start 2026-02-12T00:00:00Z"},
+        {"pointer": "/evidence/2/timestamp", "message": '"2026-02-12T09:00:00+09:00" is not in UTC (end it with Z)'},
+        {"pointer": "/evidence/4/id", "message": "evidence id ev-007 out of order: row 5 should be ev-005"},
+        {"pointer": "/root_cause_candidates/1/rank",
+         "message": "rank 3 out of order: candidate 2 should have rank 2"},
+        {"pointer": "/root_cause_candidates/2/supporting_evidence",
+         "message": "candidate 3 cites no evidence; cite at least one ev- id"},
+    ] + [{"pointer": pointer, "message": "candidate 2 does not exist (ranks are 1, 3)"}
+         for pointer in ("/fix_plan/immediate/0/addresses/1", "/fix_plan/immediate/1/addresses/1",
+                         "/fix_plan/permanent/0/addresses/1")]
+
+
+def test_non_object_report_is_one_error():
+    assert validate([]) == [{"pointer": "", "message": "expected object, got array"}]
+
+
+def test_label_line_goes_under_the_title_and_round_trips(seed_report):
+    report = copy.deepcopy(seed_report)
+    report["root_cause_candidates"][0]["label"] = "background-work-outside-request"
+    text = render_markdown(report)
+    assert ("lifecycle interruption\n   - Label: background-work-outside-request\n   - Confidence: medium\n"
+            in text)
+    assert parse_markdown(text) == report
+    assert validate(report) == []
+
+
+def test_unknowns_several_gaps_long_lists_and_pipes_round_trip(seed_report):
+    report = copy.deepcopy(seed_report)
+    report["profile"] = None
+    report["related_task"] = None
+    report["incident_summary"]["target"] = {"project_id": None, "region": None, "target_type": None,
+                                            "target_name": None}
+    del report["incident_summary"]["window"]["note"]
+    del report["incident_summary"]["current_status_note"]
+    report["evidence"][0]["signal"] = "status 500 | 503 from `a|b`"
+    report["data_gaps"].append({"missing_signal": "Cloud Monitoring", "why_missing": "403 PERMISSION_DENIED",
+                                "follow_up": "`gcloud projects get-iam-policy p`"})
+    extra = copy.deepcopy(report["root_cause_candidates"][2])
+    report["root_cause_candidates"] += [dict(extra, rank=n) for n in range(4, 12)]
+    text = render_markdown(report)
+    assert "`project_id=<unknown>`, `region=<unknown>`, `target_type=<unknown>`, `target_name=<unknown>`" in text
+    assert "Input profile: `<none>`\nRelated task: `<none>`\n" in text
+    assert "| status 500 \\| 503 from `a\\|b` |" in text
+    assert "11. Port or bind mismatch\n    - Confidence: low\n" in text
+    assert text.count("- Missing signal:") == 2
+    assert parse_markdown(text) == report
+    assert render_markdown(parse_markdown(text)) == text
+
+
+def test_empty_lists_round_trip(seed_report):
+    report = copy.deepcopy(seed_report)
+    for key in ("evidence", "root_cause_candidates", "prevention_plan", "data_gaps"):
+        report[key] = []
+    report["fix_plan"] = {"immediate": [], "permanent": []}
+    assert parse_markdown(render_markdown(report)) == report
+
+
+def test_labels_come_from_the_data_file():
+    labels = root_cause_labels()
+    assert "background-work-outside-request" in labels and "other" in labels and len(labels) == len(set(labels))
+
+
+_WORD = st.text(alphabet="abcxyzAB019_*", min_size=1, max_size=6)
+_LINE = st.lists(st.one_of(_WORD, st.sampled_from(["|", "`x`", "(n)", ":", "日本語", "a: b", "-", "#"])),
+                 min_size=1, max_size=6).map(" ".join).filter(lambda s: s[0].isalnum())
+
+
+@settings(max_examples=40, deadline=None)
+@given(signal=_LINE, title=_LINE, rationale=_LINE, gap=_LINE, note=_LINE.filter(lambda s: "\n" not in s))
+def test_any_single_line_prose_round_trips(signal, title, rationale, gap, note):
+    report = parse_markdown(SEED)
+    report["evidence"][2]["signal"] = signal
+    report["root_cause_candidates"][1].update(title=title, rationale=rationale)
+    report["data_gaps"][0]["why_missing"] = gap
+    report["incident_summary"]["window"]["note"] = note
+    assert validate(report) == []
+    assert parse_markdown(render_markdown(report)) == report
+
+
+def test_report_json_is_plain_json(seed_report):
+    assert json.loads(json.dumps(seed_report)) == seed_report
