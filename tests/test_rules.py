@@ -1,0 +1,102 @@
+"""The rules file covers the taxonomy and the evaluator turns evidence mixes into the documented confidence."""
+
+from __future__ import annotations
+
+import yaml
+
+from tools.paths import DATA
+from tools.rules import clause_matches, evaluate, load_rules, match_clause, predicate_matches
+
+
+def item(id_: str, type_: str, source: str = "repository", **attrs):
+    return {"id": id_, "type": type_, "source": source, "attrs": attrs, "strength": 1.0, "static": True,
+            "timestamp": "2026-02-12T00:00:00Z"}
+
+
+def runtime(id_: str, type_: str, ts: str = "2026-02-12T00:10:00Z", **attrs):
+    return item(id_, type_, source="cloud_logging", **attrs) | {"static": False, "timestamp": ts}
+
+
+def by_label(candidates):
+    return {c["label"]: c for c in candidates}
+
+
+def test_every_taxonomy_label_has_a_rule():
+    taxonomy = {x["label"] for x in yaml.safe_load((DATA / "root_causes.yaml").read_text())["labels"]}
+    ruled = {r["label"] for r in load_rules()["rules"]}
+    assert taxonomy - ruled == set()
+    assert ruled - taxonomy == set()
+
+
+def test_predicate_operators():
+    assert predicate_matches(512, {"lte": 512})
+    assert not predicate_matches(1024, {"lte": 512})
+    assert not predicate_matches(True, {"lte": 1})  # booleans are not numbers
+    assert predicate_matches("EXECUTION_gen1", {"matches": "GEN1$"})
+    assert predicate_matches(None, [True, None])
+    assert predicate_matches(["a", "b"], {"contains": "b"})
+    assert not predicate_matches("x", {"not_matches": "x"})
+
+
+def test_excluded_items_never_match():
+    setting = item("s1", "setting", setting="cpu_throttled", value=True)
+    clause = {"type": "setting", "setting": "cpu_throttled", "value": True}
+    assert clause_matches(clause, setting)
+    assert not clause_matches(clause, setting | {"excluded": "another service"})
+
+
+def test_all_clause_needs_every_part():
+    parts = {"all": [{"type": "setting", "setting": "max_instances", "number": {"lte": 5}},
+                     {"type": "setting", "setting": "concurrency", "number": {"lte": 4}}]}
+    max_i = item("a", "setting", setting="max_instances", number=2)
+    conc = item("b", "setting", setting="concurrency", number=80)
+    assert match_clause(parts, [max_i, conc]) == []
+    conc["attrs"]["number"] = 1
+    assert [i["id"] for i in match_clause(parts, [max_i, conc])] == ["a", "b"]
+
+
+def test_mechanism_plus_condition_without_symptom_is_medium():
+    items = [item("f1", "finding", category="background-work", in_request_path=True),
+             item("s1", "setting", setting="cpu_throttled", value=True)]
+    cand = by_label(evaluate(items))["background-work-outside-request"]
+    assert cand["confidence"] == "medium"
+    assert cand["flags"] == ["mechanism", "condition"]
+
+
+def test_runtime_symptom_plus_condition_is_high_and_user_report_is_not():
+    setting = item("s1", "setting", setting="max_instances", number=1)
+    hit = runtime("h1", "status", code=429, count=12, status_class="4xx")
+    assert by_label(evaluate([setting, hit]))["no-available-instance"]["confidence"] == "high"
+    card = item("c1", "user_report", source="trello", text="jobs never finish")
+    finding = item("f1", "finding", category="background-work", in_request_path=True)
+    cand = by_label(evaluate([card, finding]))["background-work-outside-request"]
+    assert cand["confidence"] == "medium"
+    assert "user_symptom" in cand["flags"] and "runtime_symptom" not in cand["flags"]
+
+
+def test_single_weak_signal_is_low_and_condition_alone_may_be_hidden():
+    only_memory = evaluate([item("m", "setting", setting="memory", number=512)])
+    cand = by_label(only_memory)["memory-limit-exceeded"]
+    assert cand["confidence"] == "low" and cand["emit"] is False
+    only_cap = by_label(evaluate([item("x", "setting", setting="max_instances", number=1)]))
+    assert only_cap["no-available-instance"]["confidence"] == "low"
+    assert only_cap["no-available-instance"]["emit"] is True
+
+
+def test_against_evidence_drops_a_level_or_rules_out():
+    items = [item("f1", "finding", category="background-work", in_request_path=True),
+             item("s1", "setting", setting="cpu_throttled", value=True),
+             item("q1", "finding", category="durable-queue")]
+    cand = by_label(evaluate(items))["background-work-outside-request"]
+    assert cand["confidence"] == "low"
+    assert cand["kinds"]["against"] == ["q1"]
+    bind = by_label(evaluate([item("d", "setting", setting="bind_address", value="0.0.0.0")]))
+    assert bind["port-bind-mismatch"]["ruled_out"] is True
+    assert bind["port-bind-mismatch"]["score"] < 0
+
+
+def test_signature_label_is_a_symptom_for_every_rule():
+    hit = runtime("h", "signature", signature_id="oom_limit", labels=["memory-limit-exceeded"], count=3)
+    cand = by_label(evaluate([hit, item("m", "setting", setting="memory", number=512)]))["memory-limit-exceeded"]
+    assert cand["confidence"] == "high"
+    assert cand["onset"] == "2026-02-12T00:10:00Z"
