@@ -234,20 +234,35 @@ def test_labels_come_from_the_data_file():
 
 
 _WORD = st.text(alphabet="abcxyzAB019_*", min_size=1, max_size=6)
-_LINE = st.lists(st.one_of(_WORD, st.sampled_from(["|", "`x`", "(n)", ":", "日本語", "a: b", "-", "#"])),
-                 min_size=1, max_size=6).map(" ".join).filter(lambda s: s[0].isalnum())
+_ANY_LINE = st.lists(st.one_of(_WORD, st.sampled_from(["|", "`x`", "(n)", ":", "日本語", "a: b", "-", "#", "2.", ">",
+                                                       "<div>", "```", "\\", "+", "~~~"])),
+                     min_size=1, max_size=6).map(" ".join)
+_LINE = _ANY_LINE.filter(lambda s: s[0].isalnum())
 
 
 @settings(max_examples=40, deadline=None)
-@given(signal=_LINE, title=_LINE, rationale=_LINE, gap=_LINE, note=_LINE.filter(lambda s: "\n" not in s))
-def test_any_single_line_prose_round_trips(signal, title, rationale, gap, note):
+@given(signal=_LINE, title=_ANY_LINE, action=_ANY_LINE, rationale=_LINE, gap=_LINE, note=_LINE)
+def test_any_single_line_prose_round_trips(signal, title, action, rationale, gap, note):
     report = parse_markdown(SEED)
     report["evidence"][2]["signal"] = signal
     report["root_cause_candidates"][1].update(title=title, rationale=rationale)
+    report["fix_plan"]["permanent"][1]["action"] = action
     report["data_gaps"][0]["why_missing"] = gap
     report["incident_summary"]["window"]["note"] = note
     assert validate(report) == []
     assert parse_markdown(render_markdown(report)) == report
+
+
+@pytest.mark.parametrize("title", ["- foo", "# foo", "> quote", "2. two", "3) three", "<div>x</div>", "```x", "+ x",
+                                   "___", "\\- literal backslash"])
+def test_titles_that_look_like_blocks_stay_titles(seed_report, title):
+    report = copy.deepcopy(seed_report)
+    report["root_cause_candidates"][0]["title"] = title
+    report["fix_plan"]["immediate"][1]["action"] = title
+    report["title"] = title + " #"
+    text = render_markdown(report)
+    assert text.startswith(f"# {title} \\#\n")
+    assert parse_markdown(text) == report
 
 
 def test_report_json_is_plain_json(seed_report):

@@ -19,6 +19,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from tools.errors import InputError
 from tools.report_render import (
+    BLOCK_STARTERS,
     EMPTY_LIST,
     EVIDENCE_COLUMNS,
     FIX_IMMEDIATE,
@@ -32,11 +33,24 @@ from tools.report_render import (
     SECTION_SUMMARY,
     TARGET_KEYS,
     UNKNOWN,
+    needs_escape,
 )
 
 _CANDIDATE_REF = re.compile(r"^Candidate (\d+)$")
 _WINDOW = re.compile(r"^(\S+) to (\S+)(?: \((.*)\))?$")
 _STATUS = re.compile(r"^(\S+)(?: \((.*)\))?$")
+_ESCAPED_NUMBER = re.compile(r"^(\d+)\\([.)])")
+
+
+def unescape_block_start(text: str) -> str:
+    """Undo report_render.escape_block_start: drop the backslash only where the renderer would have added it."""
+    if _ESCAPED_NUMBER.match(text):
+        original = _ESCAPED_NUMBER.sub(r"\1\2", text, count=1)
+    elif len(text) > 1 and text[0] == "\\" and text[1] in BLOCK_STARTERS:
+        original = text[1:]
+    else:
+        return text
+    return original if needs_escape(original) else text
 
 
 class _Parser:
@@ -121,7 +135,8 @@ class _Parser:
     def header(self, nodes: list[SyntaxTreeNode], report: dict[str, Any]) -> None:
         if not nodes or nodes[0].type != "heading" or nodes[0].tag != "h1":
             raise self.fail(nodes[0] if nodes else 1, "expected the report title as a '# ' heading first")
-        report["title"] = self.inline_of(nodes[0], "title").content
+        title = self.inline_of(nodes[0], "title").content
+        report["title"] = title[:-2] + "#" if title.endswith("\\#") else title
         if len(nodes) != 2 or nodes[1].type != "paragraph":
             raise self.fail(nodes[1] if len(nodes) > 1 else nodes[0],
                             "expected the 'Generated at:', 'Input profile:', 'Related task:' lines after the title")
@@ -238,7 +253,8 @@ class _Parser:
         for number, item, title, field_list in self.numbered_items(nodes, SECTION_CANDIDATES):
             fields = self.fields(field_list, ("Confidence", "Rationale", "Supporting evidence"), ("Label",), item,
                                  f"{what} {number}")
-            candidate: dict[str, Any] = {"rank": number, "title": self.inline_of(title, what).content}
+            candidate: dict[str, Any] = {"rank": number,
+                                         "title": unescape_block_start(self.inline_of(title, what).content)}
             if "Label" in fields:
                 candidate["label"] = fields["Label"]
             cited = fields["Supporting evidence"]
@@ -276,7 +292,7 @@ class _Parser:
                 fields = self.fields(field_list, ("Expected impact", "Risk", "Addresses"), (), item,
                                      f"{key} fix {number}")
                 fixes.append({
-                    "action": self.inline_of(title, "fix").content,
+                    "action": unescape_block_start(self.inline_of(title, "fix").content),
                     "expected_impact": fields["Expected impact"],
                     "risk": fields["Risk"],
                     "addresses": self.addresses(fields["Addresses"], field_list),

@@ -9,7 +9,10 @@ back. Prose fields are Markdown inline text and are written as they are.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
+
+from markdown_it import MarkdownIt
 
 UNKNOWN = "<unknown>"
 NONE = "<none>"
@@ -37,6 +40,40 @@ def code(value: str) -> str:
     return f"{fence} {value} {fence}"
 
 
+_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
+BLOCK_STARTERS = "\\-+*#>`~<_="
+
+
+@cache
+def _commonmark() -> MarkdownIt:
+    return MarkdownIt("commonmark")
+
+
+def is_plain_paragraph(text: str) -> bool:
+    """Whether `text` on its own line reads back as one paragraph holding exactly `text`."""
+    tokens = _commonmark().parse(text)
+    return [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"] and tokens[1].content == text
+
+
+def needs_escape(text: str) -> bool:
+    """A title opening a list item must not turn into a nested list, heading, quote, fence or HTML block."""
+    return not is_plain_paragraph(text) or (text[:1] == "\\" and text[1:2] in tuple(BLOCK_STARTERS))
+
+
+def escape_block_start(text: str) -> str:
+    """Backslash-escape the first character of a title only when Markdown would otherwise misread it."""
+    if not text or not needs_escape(text):
+        return text
+    if _LIST_NUMBER.match(text):
+        return _LIST_NUMBER.sub(r"\1\\\2", text, count=1)
+    return "\\" + text
+
+
+def _heading(text: str) -> str:
+    """A trailing ` #` would be read as the heading's closing sequence and dropped."""
+    return text[:-1] + "\\#" if text.endswith("#") else text
+
+
 def _cell(value: Any) -> str:
     """A table cell: one line, pipes escaped so they do not split the row."""
     return " ".join(str(value).split("\n")).replace("|", "\\|")
@@ -48,7 +85,7 @@ def _with_note(value: str, note: str | None) -> str:
 
 def _numbered(number: int, title: str, fields: list[tuple[str, str]]) -> list[str]:
     indent = " " * len(f"{number}. ")
-    return [f"{number}. {title}"] + [f"{indent}- {name}: {value}" for name, value in fields]
+    return [f"{number}. {escape_block_start(title)}"] + [f"{indent}- {name}: {value}" for name, value in fields]
 
 
 def _ranks(ranks: list[int]) -> str:
@@ -58,7 +95,7 @@ def _ranks(ranks: list[int]) -> str:
 def _header(report: dict[str, Any]) -> list[str]:
     profile, task = report.get("profile"), report.get("related_task")
     return [
-        f"# {report['title']}",
+        f"# {_heading(report['title'])}",
         "",
         f"Generated at: {report['generated_at']}",
         f"Input profile: {code(profile if profile is not None else NONE)}",
