@@ -75,6 +75,14 @@ def test_missing_file_and_directory(capsys, tmp_path):
     assert (code, err) == (2, f"crobs: error: {tmp_path}: is a directory, not a report file\n")
 
 
+def test_special_and_oversized_files(capsys, tmp_path, monkeypatch):
+    code, _, err = run(capsys, "validate", "/dev/zero")
+    assert (code, err) == (2, "crobs: error: /dev/zero: not a regular file, expected a JSON or Markdown report\n")
+    monkeypatch.setattr("tools.report_io.MAX_REPORT_BYTES", 100)
+    code, _, err = run(capsys, "parse", SEED_PATH)
+    assert (code, err) == (2, f"crobs: error: {SEED_PATH}: larger than 100 bytes, too large for a report\n")
+
+
 def test_markdown_layout_error_names_file_and_line(capsys, tmp_path):
     path = tmp_path / "report.md"
     path.write_text(SEED.replace("| high | `src/app/queue.rs:19` |", "| `src/app/queue.rs:19` |"), encoding="utf-8")

@@ -26,11 +26,13 @@ def _read_text(path: str) -> str:
         raise InputError(f"{path}: no such file")
     if file.is_dir():
         raise InputError(f"{path}: is a directory, not a report file")
+    if not file.is_file():
+        raise InputError(f"{path}: not a regular file, expected a JSON or Markdown report")
     try:
-        size = file.stat().st_size
-        if size > MAX_REPORT_BYTES:
-            raise InputError(f"{path}: {size} bytes is too large for a report (limit {MAX_REPORT_BYTES})")
-        data = file.read_bytes()
+        with file.open("rb") as handle:  # bounded read: a wrong path must not fill memory
+            data = handle.read(MAX_REPORT_BYTES + 1)
+        if len(data) > MAX_REPORT_BYTES:
+            raise InputError(f"{path}: larger than {MAX_REPORT_BYTES} bytes, too large for a report")
     except PermissionError as exc:
         raise InputError(f"{path}: permission denied") from exc
     except OSError as exc:
