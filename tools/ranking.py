@@ -1,0 +1,103 @@
+"""Deterministic ranking of root-cause candidates.
+
+Order: confidence level, then evidence strength (the rule score), then the
+earlier onset, then the label's place in the taxonomy, so the same evidence
+always gives the same report. When nothing rises above low, the top
+candidate is `healthy`: a report should not announce a cause on one weak
+signal, and a quiet window is a legitimate answer.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import yaml
+
+from tools.paths import DATA
+from tools.rules import KIND_ORDER, baseline, evaluate, load_rules, rule_title
+
+LEVELS = {"high": 2, "medium": 1, "low": 0}
+MAX_CANDIDATES = 5
+_NO_ONSET = "9999-12-31T23:59:59Z"
+
+
+@cache
+def _taxonomy() -> tuple[str, ...]:
+    data = yaml.safe_load((DATA / "root_causes.yaml").read_text(encoding="utf-8")) or {}
+    return tuple(x["label"] for x in data.get("labels") or [])
+
+
+def _order(label: str) -> int:
+    labels = _taxonomy()
+    return labels.index(label) if label in labels else len(labels)
+
+
+def sort_key(candidate: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        -LEVELS.get(candidate["confidence"], 0),
+        -float(candidate.get("score", 0.0)),
+        candidate.get("onset") or _NO_ONSET,
+        _order(candidate["label"]),
+    )
+
+
+def cited_items(candidate: dict[str, Any]) -> list[str]:
+    """Item ids a candidate rests on, symptom first, then mechanism, condition, change, against."""
+    ids: list[str] = []
+    for kind in (*KIND_ORDER, "against"):
+        for item_id in candidate.get("kinds", {}).get(kind, []):
+            if item_id not in ids:
+                ids.append(item_id)
+    return ids
+
+
+def healthy_candidate(items: list[dict[str, Any]], config: dict[str, Any]) -> dict[str, Any] | None:
+    """The `healthy` candidate, citing the traffic baseline or, failing that, the strongest usable items.
+
+    Its confidence is medium only when request logs show a low error rate;
+    with no runtime data at all, "nothing abnormal" is itself a weak claim.
+    """
+    usable = [i for i in items if not i.get("excluded")]
+    ids = baseline("healthy", usable, config)
+    has_baseline = bool(ids)
+    if not ids:
+        ids = [i["id"] for i in sorted(usable, key=lambda i: -float(i.get("strength", 0)))[:3]]
+    if not ids:
+        return None
+    quiet = has_baseline and any(
+        i["id"] in ids and (i["attrs"].get("error_rate") or 0) < 0.01 for i in usable if i["type"] == "traffic"
+    )
+    return {
+        "label": "healthy", "title": rule_title("healthy", config), "confidence": "medium" if quiet else "low",
+        "why": {}, "score": 0.0, "onset": None, "kinds": {"baseline": ids}, "flags": [],
+        "ruled_out": False, "emit": True, "items": ids,
+    }
+
+
+def rank(items: list[dict[str, Any]], config: dict[str, Any] | None = None,
+         limit: int = MAX_CANDIDATES) -> list[dict[str, Any]]:
+    """Evaluate the rules over the items and return ranked candidates with `rank` and `items` set."""
+    config = config or load_rules()
+    evaluated = evaluate(items, config)
+    emitted = sorted((c for c in evaluated if c["emit"]), key=sort_key)
+    for candidate in emitted:
+        candidate["items"] = cited_items(candidate)
+    if not any(LEVELS[c["confidence"]] > 0 for c in emitted):
+        healthy = healthy_candidate(items, config)
+        if healthy is not None:
+            emitted = [healthy] + emitted
+    ranked = emitted[:limit]
+    for position, candidate in enumerate(ranked, start=1):
+        candidate["rank"] = position
+    return ranked
+
+
+def context_items(items: list[dict[str, Any]], config: dict[str, Any] | None = None) -> list[str]:
+    """Condition items of rules held back (e.g. default memory): worth a row, not a candidate."""
+    config = config or load_rules()
+    ids: list[str] = []
+    for candidate in evaluate(items, config):
+        if not candidate["emit"]:
+            ids.extend(i for i in candidate["kinds"].get("condition", []) if i not in ids)
+    return ids
