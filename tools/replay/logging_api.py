@@ -1,0 +1,227 @@
+"""The replay server's Cloud Logging side: `POST /v2/entries:list`.
+
+Answers the way the real API does, so the unmodified google-cloud-logging
+client (and our fetch_logs) run against it: the filter is parsed and
+evaluated for real (tools.log_filter), `resourceNames` select projects,
+`orderBy` sorts, `pageSize` (default 50, at most 1000) and `pageToken` page.
+A filter it cannot parse, an oversized page or a stale token get HTTP 400
+with a message, as upstream.
+
+A case's entries are loaded once per server, lazily, and kept sorted by
+timestamp, so a filter with a top-level timestamp range is narrowed by
+bisection before it is evaluated; a query's matches are cached so paging
+through 200k entries costs one evaluation, not one per page.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from tools.log_filter import FilterError, bounds_of, compile_node, parse, time_key
+from tools.replay.server import ReplayServer, Request, Response, google_error
+
+ROUTE = "logging.entries.list"
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+_CACHE_SIZE = 16
+
+
+class LogStore:
+    """A case's log entries, sorted by time, with per-query match caches."""
+
+    def __init__(self, case_dir: Path | None):
+        self.case_dir = case_dir
+        self._lock = threading.Lock()
+        self._entries: list[dict[str, Any]] | None = None
+        self._keys: list[str] = []
+        self._projects: set[str] = set()
+        self._case_project: str | None = None
+        self._cache: OrderedDict[str, list[int]] = OrderedDict()
+
+    def load(self) -> None:
+        with self._lock:
+            if self._entries is not None:
+                return
+            entries: list[dict[str, Any]] = []
+            if self.case_dir is not None:
+                entries = _read_entries(self.case_dir / "logging" / "entries.jsonl")
+                self._case_project = _case_project(self.case_dir)
+            keyed = [(time_key(e.get("timestamp")) or "", i, e) for i, e in enumerate(entries)]
+            keyed.sort(key=lambda item: (item[0], item[1]))
+            self._entries = [e for _, _, e in keyed]
+            self._keys = [k for k, _, _ in keyed]
+            for entry in self._entries:
+                name = entry.get("logName")
+                if isinstance(name, str) and name.startswith("projects/"):
+                    self._projects.add(name.split("/", 2)[1])
+
+    def knows_project(self, project: str) -> bool:
+        """Unknown projects get 404 only when the case says which projects exist."""
+        self.load()
+        known = set(self._projects)
+        if self._case_project:
+            known.add(self._case_project)
+        return not known or project in known
+
+    def matches(self, filter_text: str, projects: tuple[str, ...], descending: bool) -> list[int]:
+        """Indexes of matching entries in the requested order (cached per query)."""
+        self.load()
+        assert self._entries is not None
+        cache_key = json.dumps([filter_text, projects, descending])
+        with self._lock:
+            if cache_key in self._cache:
+                self._cache.move_to_end(cache_key)
+                return self._cache[cache_key]
+        node = parse(filter_text)
+        predicate = compile_node(node)
+        low, low_inc, high, high_inc = bounds_of(node)
+        start = 0
+        stop = len(self._keys)
+        if low is not None:
+            start = (bisect.bisect_left if low_inc else bisect.bisect_right)(self._keys, low)
+        if high is not None:
+            stop = (bisect.bisect_right if high_inc else bisect.bisect_left)(self._keys, high)
+        prefixes = tuple(f"projects/{p}/" for p in projects)
+        entries = self._entries
+        found = [
+            i
+            for i in range(start, max(start, stop))
+            if entries[i].get("logName", "").startswith(prefixes) and predicate(entries[i])
+        ]
+        if descending:
+            found.reverse()
+        with self._lock:
+            self._cache[cache_key] = found
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return found
+
+    def entry(self, index: int) -> dict[str, Any]:
+        assert self._entries is not None
+        return self._entries[index]
+
+
+def _read_entries(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    import orjson
+
+    entries = []
+    with open(path, "rb") as fh:
+        for line in fh:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                value = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue  # a corrupt line is skipped; the case validator reports it
+            if isinstance(value, dict):
+                entries.append(value)
+    return entries
+
+
+def _case_project(case_dir: Path) -> str | None:
+    try:
+        import yaml
+
+        data = yaml.safe_load((case_dir / "case.yaml").read_text(encoding="utf-8")) or {}
+        return (data.get("target") or {}).get("project_id") or None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _token(offset: int, query_hash: str) -> str:
+    raw = json.dumps({"o": offset, "q": query_hash}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_token(token: str, query_hash: str) -> int | None:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if data.get("q") != query_hash or not isinstance(data.get("o"), int) or data["o"] < 0:
+            return None
+        return data["o"]
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def list_entries(server: ReplayServer, request: Request) -> Response:
+    try:
+        body = request.json()
+    except (ValueError, UnicodeDecodeError):
+        return google_error(400, "Invalid JSON payload received.")
+    if not isinstance(body, dict):
+        return google_error(400, "Invalid JSON payload received. Expected an object.")
+    return answer(_store(server), body)
+
+
+def answer(store: LogStore, body: dict[str, Any]) -> Response:
+    """The entries:list response for a parsed request body (callable without HTTP)."""
+    names = body.get("resourceNames") or []
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        return google_error(400, "resourceNames: at least one resource name is required, e.g. projects/my-project")
+    projects = []
+    for name in names:
+        parts = name.split("/")
+        if len(parts) != 2 or parts[0] != "projects" or not parts[1]:
+            return google_error(400, f"Invalid resource name: {name!r}; expected projects/PROJECT_ID")
+        project = unquote(parts[1])
+        if not store.knows_project(project):
+            return google_error(404, f"Project {project} not found or the caller has no access to it.")
+        projects.append(project)
+    filter_text = body.get("filter") or ""
+    if not isinstance(filter_text, str):
+        return google_error(400, "filter: must be a string")
+    order = (body.get("orderBy") or "timestamp asc").strip().lower()
+    if order not in ("timestamp asc", "timestamp desc", "timestamp"):
+        return google_error(400, f"orderBy: {body.get('orderBy')!r} is not supported; use 'timestamp asc' or 'desc'")
+    page_size = body.get("pageSize", DEFAULT_PAGE_SIZE)
+    try:
+        page_size = int(page_size)
+    except (TypeError, ValueError):
+        return google_error(400, f"pageSize: {body.get('pageSize')!r} is not an integer")
+    if page_size < 0 or page_size > MAX_PAGE_SIZE:
+        return google_error(400, f"pageSize: {page_size} is out of range; the maximum is {MAX_PAGE_SIZE}")
+    page_size = page_size or DEFAULT_PAGE_SIZE
+    descending = order == "timestamp desc"
+    query_hash = hashlib.sha1(json.dumps([filter_text, projects, descending]).encode()).hexdigest()[:12]
+    offset = 0
+    token = body.get("pageToken")
+    if token:
+        found_offset = _read_token(str(token), query_hash)
+        if found_offset is None:
+            return google_error(400, "page_token: invalid or does not belong to this query")
+        offset = found_offset
+    try:
+        indexes = store.matches(filter_text, tuple(projects), descending)
+    except FilterError as exc:
+        return google_error(400, f"Invalid filter: {exc}")
+    page = indexes[offset : offset + page_size]
+    result: dict[str, Any] = {"entries": [store.entry(i) for i in page]}
+    if offset + page_size < len(indexes):
+        result["nextPageToken"] = _token(offset + page_size, query_hash)
+    import orjson
+
+    return Response(200, orjson.dumps(result))
+
+
+def _store(server: ReplayServer) -> LogStore:
+    with server.lock:
+        store = server.state.get("logging")
+        if store is None:
+            store = server.state["logging"] = LogStore(server.case_dir)
+        return store
+
+
+def register(server: ReplayServer) -> None:
+    server.route(ROUTE, "POST", r"/v2/entries:list", list_entries)
