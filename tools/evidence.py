@@ -135,6 +135,7 @@ def signature_items(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
             f"sig:{hit.get('signature_id')}:{services[0] if services else ''}", "signature", source, raw_ref,
             hit.get("first_seen") or first.get("timestamp") or "", static=False,
             attrs={"signature_id": str(hit.get("signature_id", "")), "labels": list(hit.get("labels") or []),
+                   "primary_label": (hit.get("labels") or [None])[0], "context": bool(hit.get("context")),
                    "severity": hit.get("severity"), "count": count, "log_kind": first.get("log_kind")},
             confidence="high" if count >= 3 and severity >= 2 else "medium", strength=strength,
             signal=render_signal(["signature"], values),
