@@ -16,13 +16,19 @@ CARD_URL = f"https://trello.com/c/{SHORT}"
 TOKEN = "ATTAtoken-that-must-never-leak-0123456789"
 
 
-@pytest.fixture
-def server(monkeypatch):
+@pytest.fixture(scope="module")
+def shared_server():
     with ReplayServer(CASE) as srv:
-        monkeypatch.setenv("TRELLO_BASE_URL", srv.url)
-        monkeypatch.setenv("TRELLO_API_KEY", "k" * 32)
-        monkeypatch.setenv("TRELLO_TOKEN", TOKEN)
         yield srv
+
+
+@pytest.fixture
+def server(shared_server, monkeypatch):
+    trello_api.reset(shared_server)
+    monkeypatch.setenv("TRELLO_BASE_URL", shared_server.url)
+    monkeypatch.setenv("TRELLO_API_KEY", "k" * 32)
+    monkeypatch.setenv("TRELLO_TOKEN", TOKEN)
+    return shared_server
 
 
 @pytest.mark.parametrize(

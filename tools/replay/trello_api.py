@@ -82,6 +82,17 @@ def add_card(server: ReplayServer, card: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+def reset(server: ReplayServer) -> None:
+    """Forget every write, fault and credential rule and reload the case's cards (tests share one server)."""
+    with server.lock:
+        server.state.pop("trello", None)
+        _state(server)
+        server.calls.clear()
+        server.clear_faults()
+    if server.case_dir is not None:
+        load_cards(server, server.case_dir)
+
+
 def set_credentials(server: ReplayServer, key: str, token: str, member: dict[str, Any] | None = None) -> None:
     """Accept only this key/token pair (others get 401); `member` is who that token is."""
     with server.lock:
