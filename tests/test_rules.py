@@ -100,3 +100,15 @@ def test_signature_label_is_a_symptom_for_every_rule():
     cand = by_label(evaluate([hit, item("m", "setting", setting="memory", number=512)]))["memory-limit-exceeded"]
     assert cand["confidence"] == "high"
     assert cand["onset"] == "2026-02-12T00:10:00Z"
+
+
+def test_quiet_request_logs_cap_code_and_config_at_low_unless_something_was_reported():
+    quiet = runtime("t", "traffic", requests=500, errors=1, error_rate=0.002)
+    code = [item("f1", "finding", category="background-work", in_request_path=True),
+            item("s1", "setting", setting="cpu_throttled", value=True)]
+    assert by_label(evaluate(code))["background-work-outside-request"]["confidence"] == "medium"
+    capped = by_label(evaluate(code + [quiet]))["background-work-outside-request"]
+    assert capped["confidence"] == "low"
+    assert "quiet" in capped["why"]["en"]
+    card = item("c1", "user_report", source="trello", text="jobs stuck in queued")
+    assert by_label(evaluate(code + [quiet, card]))["background-work-outside-request"]["confidence"] == "medium"

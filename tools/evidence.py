@@ -264,8 +264,7 @@ def finding_items(findings: list[dict[str, Any]], window_start: str) -> list[dic
         items.append(_item(
             f"finding:{raw_ref}:{finding.get('category')}:{index}", "finding", "repository", raw_ref,
             window_start, static=True,
-            attrs={k: finding.get(k) for k in ("category", "pattern", "in_request_path", "enclosing_symbol",
-                                               "handler", "language", "detail")},
+            attrs={k: v for k, v in finding.items() if k not in ("snippet", "raw_ref", "id")},
             confidence="high" if in_path else "medium" if in_path is None else "low", strength=strength,
             signal=render_signal([f"finding.{finding.get('category')}", "finding"], values),
         ))

@@ -172,8 +172,30 @@ def _onset(items: list[dict[str, Any]]) -> str | None:
     return min(times) if times else None
 
 
-def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dict[str, Any]) -> dict[str, Any] | None:
-    """One rule over all items: a candidate dict, or None when nothing matched."""
+def global_flags(items: list[dict[str, Any]], config: dict[str, Any]) -> set[str]:
+    """Investigation-wide flags (e.g. quiet_runtime) from the YAML's `global_flags` clauses."""
+    flags = set()
+    for name, clauses in (config.get("global_flags") or {}).items():
+        if any(match_clause(clause, items) for clause in clauses or []):
+            flags.add(name)
+    return flags
+
+
+def _apply_caps(level: str, why: dict[str, str], flags: set[str], caps: list[dict[str, Any]]) -> tuple[str, dict]:
+    for cap in caps:
+        if set(cap.get("all") or []) <= flags and not set(cap.get("none") or []) & flags:
+            capped = cap.get("level", "low")
+            if _LEVELS.index(capped) < _LEVELS.index(level):
+                return capped, cap.get("why") or why
+    return level, why
+
+
+def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dict[str, Any],
+                  context: set[str] | None = None) -> dict[str, Any] | None:
+    """One rule over all items: a candidate dict, or None when nothing matched.
+
+    `context` holds the global flags (computed once per investigation by evaluate()).
+    """
     label = rule["label"]
     defaults = config.get("defaults") or {}
     weights = config.get("weights") or {}
@@ -201,6 +223,7 @@ def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dic
         level, why = _mix(flags, config.get("confidence_mix") or [])
         if kinds["against"]:
             level = _LEVELS[max(0, _LEVELS.index(level) - 1)]
+        level, why = _apply_caps(level, why, flags | (context or set()), config.get("caps") or [])
     emit = ruled_out or bool(flags - {"condition"}) or rule.get("condition_alone", True)
     return {
         "label": label,
@@ -219,11 +242,12 @@ def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dic
 def evaluate(items: list[dict[str, Any]], config: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Every rule that matched something, in rules-file order (ranking sorts them)."""
     config = config or load_rules()
+    context = global_flags(items, config)
     candidates = []
     for rule in config["rules"]:
         if "baseline" in rule:
             continue
-        candidate = evaluate_rule(rule, items, config)
+        candidate = evaluate_rule(rule, items, config, context)
         if candidate is not None:
             candidates.append(candidate)
     return candidates
