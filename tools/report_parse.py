@@ -217,7 +217,8 @@ class _Parser:
         header_row = table.children[0].children[0]
         names = [self.cell_inline(cell).content for cell in header_row.children]
         if len(names) != len(EVIDENCE_COLUMNS):
-            raise self.fail(header_row, f"evidence table has {len(names)} columns, expected {len(EVIDENCE_COLUMNS)}")
+            columns = "column" if len(names) == 1 else "columns"
+            raise self.fail(header_row, f"evidence table has {len(names)} {columns}, expected {len(EVIDENCE_COLUMNS)}")
         for index, (name, expected) in enumerate(zip(names, EVIDENCE_COLUMNS, strict=True), start=1):
             if name != expected:
                 raise self.fail(header_row, f"evidence table column {index} is {name!r}, expected {expected!r}")
@@ -226,7 +227,8 @@ class _Parser:
         for tr in body:
             written = _count_cells(lines[_line(tr) - 1])
             if written != len(EVIDENCE_COLUMNS):
-                raise self.fail(tr, f"evidence table row has {written} cells, expected {len(EVIDENCE_COLUMNS)}")
+                cells = "cell" if written == 1 else "cells"
+                raise self.fail(tr, f"evidence table row has {written} {cells}, expected {len(EVIDENCE_COLUMNS)}")
             cells = [self.cell_inline(cell) for cell in tr.children]
             ref_spans = [c for c in cells[5].children if c.type == "code_inline"]
             raw_ref = ref_spans[0].content if len(cells[5].children) == 1 and ref_spans else cells[5].content

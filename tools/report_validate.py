@@ -26,6 +26,7 @@ ROOT_CAUSES_PATH = DATA / "root_causes.yaml"
 
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_EVIDENCE_ID = re.compile(r"^ev-[0-9]{3,}$")
 _UTC_OFFSETS = ("Z", "z", "+00:00", "-00:00")
 _JSON_TYPES = {
     dict: "object",
@@ -113,7 +114,9 @@ def schema_errors(report: Any) -> list[dict[str, str]]:
     """Shape problems only: wrong or missing fields, types, enums, patterns."""
     found: list[dict[str, str]] = []
     for error in _validator().iter_errors(report):
-        found.extend(_schema_error_messages(error))
+        for item in _schema_error_messages(error):
+            if item not in found:  # jsonschema raises `required` once per missing field, each naming all
+                found.append(item)
     return found
 
 
@@ -156,7 +159,7 @@ def _evidence_errors(evidence: list[Any]) -> tuple[list[dict[str, str]], set[str
     for index, row in enumerate(evidence):
         row = _as_dict(row)
         row_id = row.get("id")
-        if isinstance(row_id, str):
+        if isinstance(row_id, str) and _EVIDENCE_ID.match(row_id):  # malformed ids are the schema's to report
             expected = f"ev-{index + 1:03d}"
             if row_id in first_seen:
                 first = f"/evidence/{first_seen[row_id]}/id"
@@ -199,7 +202,7 @@ def _candidate_errors(candidates: list[Any], evidence_ids: set[str]) -> tuple[li
             seen: set[str] = set()
             for position, ev_id in enumerate(cited):
                 where = ["root_cause_candidates", index, "supporting_evidence", position]
-                if not isinstance(ev_id, str):
+                if not isinstance(ev_id, str) or not _EVIDENCE_ID.match(ev_id):
                     continue
                 if ev_id in seen:
                     errors.append(_error(where, f"{ev_id} is cited twice"))
@@ -285,4 +288,8 @@ def format_validation(result: dict[str, Any]) -> str:
     """`valid`, or one `pointer: message` line per problem."""
     if result.get("valid"):
         return "valid"
-    return "\n".join(f"{e['pointer'] or '/'}: {e['message']}" for e in result.get("errors", []))
+    lines = []
+    for error in result.get("errors", []):
+        where = (error["pointer"] or "/").replace("\n", "\\n").replace("\r", "\\r")
+        lines.append(f"{where}: {error['message']}")
+    return "\n".join(lines)
