@@ -183,6 +183,15 @@ def test_ranks_citations_and_window_are_checked(seed_report):
                          "/fix_plan/permanent/0/addresses/1")]
 
 
+def test_each_missing_field_is_reported_once(seed_report):
+    report = copy.deepcopy(seed_report)
+    report["fix_plan"]["permanent"][0] = {}
+    assert validate(report) == [
+        {"pointer": f"/fix_plan/permanent/0/{name}", "message": "missing required field"}
+        for name in ("action", "expected_impact", "risk", "addresses")
+    ]
+
+
 def test_non_object_report_is_one_error():
     assert validate([]) == [{"pointer": "", "message": "expected object, got array"}]
 
