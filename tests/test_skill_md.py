@@ -129,8 +129,8 @@ def test_skill_md_follows_the_spec(tmp_path):
 def test_body_is_short_and_names_every_declared_tool():
     _, body = _frontmatter(SKILL_TEXT)
     assert len(body.splitlines()) < 500
-    missing = [tool.name for tool in load_tools() if tool.name not in body]
-    assert not missing, f"SKILL.md does not mention these tools from skill.yaml: {missing}"
+    missing = [tool.name for tool in load_tools() if tool.name not in body or f"`crobs {tool.command}" not in body]
+    assert not missing, f"SKILL.md lacks the name or `crobs <command>` usage of these tools: {missing}"
 
 
 def test_paths_the_skill_points_at_exist():
