@@ -18,8 +18,11 @@ from typing import Any
 import yaml
 
 from .logs import Logs, Res, job_res, svc_res
+from .resources import revision, service
 from .timefmt import fmt, parse
 
+URL_HASH = "uc3xk2ahba"
+REGION_CODE = {"asia-northeast1": "an", "us-central1": "uc", "europe-west1": "ew", "us-east1": "ue"}
 GENERATED = ("case.yaml", "logging", "run", "monitoring", "trello", "repo")
 
 
@@ -57,6 +60,30 @@ class Case:
 
     def job_name(self, job: str) -> str:
         return f"projects/{self.project}/locations/{self.region}/jobs/{job}"
+
+    def host(self, svc: str) -> str:
+        return f"{svc}-{URL_HASH}-{REGION_CODE.get(self.region, 'uc')}.a.run.app"
+
+    def add_service(self, name: str, revisions: list[dict[str, Any]], *, traffic: list[tuple[str, int]],
+                    creator: str, created: str, client: str = "gcloud", ready: bool = True,
+                    ready_message: str = "", tags: dict[str, str] | None = None,
+                    last_modifier: str | None = None) -> None:
+        """Service plus its revisions. Each revision: {name, tmpl, created, ready?, message?, reason?, active?};
+        the service's template is the newest revision's, as after `gcloud run deploy`."""
+        newest = revisions[-1]
+        ready_revs = [r for r in revisions if r.get("ready", True)]
+        generation = int(newest["name"].split("-")[-2])
+        self.run[f"services/{name}"] = service(
+            self.project, self.region, name, newest["tmpl"], traffic=traffic, latest_ready=ready_revs[-1]["name"],
+            latest_created=newest["name"], create_time=created, update_time=newest["created"], creator=creator,
+            last_modifier=last_modifier, generation=generation, ready=ready, ready_message=ready_message,
+            client=client, url_hash=URL_HASH, region_code=REGION_CODE.get(self.region, "uc"), tags=tags)
+        for rev in revisions:
+            self.run[f"revisions/{rev['name']}"] = revision(
+                self.project, self.region, name, rev["name"], rev["tmpl"], create_time=rev["created"],
+                creator=last_modifier or creator, generation=int(rev["name"].split("-")[-2]),
+                ready=rev.get("ready", True), active=rev.get("active", True), message=rev.get("message", ""),
+                reason=rev.get("reason"))
 
     def cite(self, path: str, needle: str) -> str:
         """`path:line` of the one line in the repo containing `needle` (fails loudly if 0 or >1)."""
