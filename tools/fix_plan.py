@@ -1,0 +1,140 @@
+"""The fix plan: concrete changes per candidate, from tools/data/remediation.yaml.
+
+A fix is only useful when the reader can apply it, so templates name the
+Terraform attribute and the gcloud flag, and this module fills in the target
+(service, region, project), the current values and the exact file:line the
+evidence found. Identical actions from several candidates are merged into
+one entry whose `addresses` lists every candidate rank it serves.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import yaml
+
+from tools.errors import InputError
+from tools.paths import DATA
+
+REMEDIATION_PATH = DATA / "remediation.yaml"
+MAX_PER_HORIZON = 6
+_FIELDS = ("action", "expected_impact", "risk")
+
+
+@cache
+def load_remediation() -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(REMEDIATION_PATH.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{REMEDIATION_PATH}: cannot read remediation templates: {exc}") from exc
+    return data.get("labels") or {}
+
+
+class _Values(dict):
+    """Template values; an unknown placeholder renders as '?' and is recorded."""
+
+    def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+        self.missing: set[str] = set()
+
+    def __missing__(self, key: str) -> str:
+        if key.startswith("at_") or key == "tf_resource":
+            return ""  # no file:line known: the gcloud form still applies
+        if key.startswith("current_"):
+            return "現在値" if self.lang == "ja" else "the current value"
+        self.missing.add(key)
+        return "?"
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).replace("`", "'")
+
+
+def base_values(target: dict[str, Any]) -> dict[str, str]:
+    """Placeholders from the target; unknown project/region become PROJECT_ID / REGION."""
+    kind = "jobs" if target.get("target_type") == "job" else "services"
+    values = {
+        "service": target.get("target_name") or "SERVICE",
+        "region": target.get("region") or "REGION",
+        "project": target.get("project_id") or "PROJECT_ID",
+        "kind": kind,
+    }
+    values["update"] = (f"gcloud run {kind} update {values['service']} --region {values['region']} "
+                        f"--project {values['project']}")
+    return values
+
+
+def setting_values(items: list[dict[str, Any]]) -> dict[str, str]:
+    """current_<setting>, at_<setting> and tf_resource from usable setting items (live config wins)."""
+    values: dict[str, str] = {}
+    ordered = sorted((i for i in items if i["type"] == "setting" and not i.get("excluded")),
+                     key=lambda i: i["source"] == "repository")  # live first
+    for item in ordered:
+        name = item["attrs"]["setting"]
+        values.setdefault(f"current_{name}", _value_text(item["attrs"]["value"]))
+        if item["source"] == "repository":
+            values.setdefault(f"at_{name}", f" (`{item['raw_ref']}`)")
+            resource = item["attrs"].get("resource")
+            if resource and item["attrs"].get("origin") == "terraform":
+                values.setdefault("tf_resource", f" in `{resource}`")
+    return values
+
+
+def candidate_values(candidate: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """mechanism_ref / symbol / handler from the candidate's strongest code finding."""
+    values: dict[str, str] = {}
+    for item_id in candidate.get("kinds", {}).get("mechanism", []):
+        item = by_id.get(item_id)
+        if item is None or item["source"] != "repository":
+            continue
+        attrs = item["attrs"]
+        values["mechanism_ref"] = item["raw_ref"]
+        values["mechanism_symbol"] = attrs.get("enclosing_symbol") or item["raw_ref"]
+        values["handler"] = attrs.get("handler") or attrs.get("enclosing_symbol") or "the handler"
+        values["mechanism_note_en"] = f" (starting at `{item['raw_ref']}`)"
+        values["mechanism_note_ja"] = f"（`{item['raw_ref']}` から）"
+        break
+    values.setdefault("mechanism_note_en", "")
+    values.setdefault("mechanism_note_ja", "")
+    return values
+
+
+def _render(template: dict[str, str], values: _Values, lang: str) -> str:
+    text = template.get(lang) or template.get("en") or ""
+    return " ".join(text.format_map(values).split())
+
+
+def fix_plan(candidates: list[dict[str, Any]], items: list[dict[str, Any]], target: dict[str, Any],
+             lang: str = "en") -> dict[str, list[dict[str, Any]]]:
+    """{immediate: [...], permanent: [...]}, each {action, expected_impact, risk, addresses: [ranks]}.
+
+    Ruled-out candidates get no fix; when `healthy` is on top only its entry is
+    offered, since acting on low-confidence guesses in a quiet window does harm.
+    """
+    templates = load_remediation()
+    by_id = {i["id"]: i for i in items}
+    shared = {**base_values(target), **setting_values(items)}
+    chosen = [c for c in candidates if not c.get("ruled_out")]
+    if chosen and chosen[0]["label"] == "healthy":
+        chosen = chosen[:1]
+    plan: dict[str, list[dict[str, Any]]] = {"immediate": [], "permanent": []}
+    for candidate in chosen:
+        entries = templates.get(candidate["label"]) or {}
+        values = _Values({**shared, **candidate_values(candidate, by_id)}, lang=lang)
+        for horizon in ("immediate", "permanent"):
+            for entry in entries.get(horizon) or []:
+                if any(values.get(need) is None for need in entry.get("needs") or []):
+                    continue
+                rendered = {field: _render(entry[field], values, lang) for field in _FIELDS}
+                existing = next((f for f in plan[horizon] if f["action"] == rendered["action"]), None)
+                if existing is not None:
+                    if candidate["rank"] not in existing["addresses"]:
+                        existing["addresses"].append(candidate["rank"])
+                    continue
+                if len(plan[horizon]) < MAX_PER_HORIZON:
+                    plan[horizon].append({**rendered, "addresses": [candidate["rank"]]})
+    return plan
