@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tools.errors import InputError
+from tools.paths import ROOT
 from tools.report_parse import parse_markdown
 from tools.report_render import render_markdown
 from tools.report_validate import root_cause_labels, validate
@@ -240,13 +242,15 @@ def test_empty_lists_round_trip(seed_report):
 def test_labels_come_from_the_data_file():
     labels = root_cause_labels()
     assert "background-work-outside-request" in labels and "other" in labels and len(labels) == len(set(labels))
+    entries = yaml.safe_load((ROOT / "tools" / "data" / "root_causes.yaml").read_text(encoding="utf-8"))["labels"]
+    assert all(e["what_happened"].strip() and e["typical_signals"].strip() for e in entries)
 
 
 _WORD = st.text(alphabet="abcxyzAB019_*", min_size=1, max_size=6)
 _ANY_LINE = st.lists(st.one_of(_WORD, st.sampled_from(["|", "`x`", "(n)", ":", "日本語", "a: b", "-", "#", "2.", ">",
                                                        "<div>", "```", "\\", "+", "~~~"])),
                      min_size=1, max_size=6).map(" ".join)
-_LINE = _ANY_LINE.filter(lambda s: s[0].isalnum())
+_LINE = _ANY_LINE.map(lambda s: s if s[0].isalnum() else "a" + s)
 
 
 @settings(max_examples=40, deadline=None)
@@ -272,6 +276,56 @@ def test_titles_that_look_like_blocks_stay_titles(seed_report, title):
     text = render_markdown(report)
     assert text.startswith(f"# {title} \\#\n")
     assert parse_markdown(text) == report
+
+
+def _fix(line):
+    return st.fixed_dictionaries({"action": _ANY_LINE, "expected_impact": line, "risk": line,
+                                  "addresses": st.lists(st.integers(1, 12), max_size=3)})
+
+
+_NAME = st.one_of(st.none(), st.text(alphabet="abc-019", min_size=1, max_size=8))
+_REPORTS = st.fixed_dictionaries({
+    "title": _LINE,
+    "generated_at": st.sampled_from(["2026-02-12", "2026-02-12T01:02:03Z"]),
+    "profile": st.one_of(st.none(), _WORD),
+    "related_task": st.one_of(st.none(), st.just("https://trello.com/c/abc#comment-1")),
+    "incident_summary": st.fixed_dictionaries(
+        {"target": st.fixed_dictionaries({"project_id": _NAME, "region": _NAME,
+                                          "target_type": st.sampled_from([None, "service", "job"]),
+                                          "target_name": _NAME}),
+         "window": st.fixed_dictionaries({"start": st.just("2026-02-12T00:00:00Z"),
+                                          "end": st.just("2026-02-12T01:00:00Z")}, optional={"note": _LINE}),
+         "user_visible_impact": _LINE, "current_status": st.sampled_from(["ongoing", "resolved"])},
+        optional={"current_status_note": _LINE}),
+    "evidence": st.lists(st.fixed_dictionaries({
+        "id": st.sampled_from(["ev-001", "ev-002"]), "timestamp": st.just("2026-02-12T00:00:00.5Z"),
+        "source": st.sampled_from(["repository", "trello"]), "signal": _LINE,
+        "confidence": st.sampled_from(["high", "low"]), "raw_ref": st.sampled_from(["a.py:1", "x|y#z"])}),
+        max_size=3),
+    "root_cause_candidates": st.lists(st.fixed_dictionaries(
+        {"title": _ANY_LINE, "confidence": st.just("medium"), "rationale": _LINE,
+         "supporting_evidence": st.lists(st.sampled_from(["ev-001", "ev-002"]), max_size=2)},
+        optional={"label": st.sampled_from(root_cause_labels())}), max_size=3),
+    "fix_plan": st.fixed_dictionaries({"immediate": st.lists(_fix(_LINE), max_size=2),
+                                       "permanent": st.lists(_fix(_LINE), max_size=2)}),
+    "prevention_plan": st.lists(st.fixed_dictionaries(
+        {"metric": _LINE, "condition": _LINE, "threshold": _LINE, "rationale": _LINE}), max_size=2),
+    "data_gaps": st.lists(st.fixed_dictionaries(
+        {"missing_signal": _LINE, "why_missing": _LINE, "follow_up": _LINE}), max_size=3),
+})
+
+
+@settings(max_examples=60, deadline=None)
+@given(_REPORTS)
+def test_any_schema_shaped_report_round_trips(report):
+    """Numbering and cross-references aside (the validator's job), every shape survives JSON -> Markdown -> JSON."""
+    for rank, candidate in enumerate(report["root_cause_candidates"], start=1):
+        candidate["rank"] = rank
+    assert [e for e in validate(report) if "does not exist" not in e["message"] and "evidence id" not in
+            e["message"] and "cites no evidence" not in e["message"] and "cited twice" not in e["message"]] == []
+    text = render_markdown(report)
+    assert parse_markdown(text) == report
+    assert render_markdown(parse_markdown(text)) == text
 
 
 def test_report_json_is_plain_json(seed_report):
