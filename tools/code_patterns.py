@@ -1,0 +1,184 @@
+"""Load the code pattern catalog (tools/data/code_patterns.yaml).
+
+The catalog is data so that adding a framework or a failure construct is a
+YAML edit reviewed on its own, not a Python branch. This module only checks
+the catalog's shape, compiles each regex once for Python re-matching and
+maps file names to catalog languages.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tools.errors import InputError
+from tools.paths import DATA
+
+CATALOG = DATA / "code_patterns.yaml"
+
+ROLES = {"finding", "registration", "entry-point", "wrapper-call", "sigterm"}
+HANDLER_MODES = {"args", "next_def", "class_methods", "receiver_methods"}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    category: str
+    languages: tuple[str, ...]
+    regex: str
+    detail: str
+    role: str = "finding"
+    code_only: bool | str = "comments"  # True | "comments" | False
+    primitive: bool = False
+    unless: re.Pattern[bytes] | None = None
+    unless_lines: int = 0
+    handler_from: str | None = None
+    handler_arg: re.Pattern[str] | None = None
+    compiled: re.Pattern[bytes] = field(default=re.compile(b"$^"), compare=False)
+
+
+@dataclass(frozen=True)
+class Language:
+    name: str
+    globs: tuple[str, ...]
+    grammar: str | None = None
+    function_nodes: tuple[str, ...] = ()
+    anonymous_function_nodes: tuple[str, ...] = ()
+    name_from_parent: dict[str, str] = field(default_factory=dict)
+    containers: dict[str, str] = field(default_factory=dict)
+    separator: str = "."
+    comment_nodes: tuple[str, ...] = ()
+    string_nodes: tuple[str, ...] = ()
+    call_nodes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    patterns: tuple[Pattern, ...]
+    languages: dict[str, Language]
+    spawn_wrapper_names: tuple[str, ...]
+    skip_dirs: tuple[str, ...]
+    max_filesize: str
+    entry_point_skip_globs: tuple[str, ...] = ()
+    by_language: dict[str, tuple[Pattern, ...]] = field(default_factory=dict)
+
+    def language_for(self, rel_path: str) -> str | None:
+        """The catalog language of a file, from its name (first matching glob wins)."""
+        name = rel_path.rsplit("/", 1)[-1]
+        for lang in self.languages.values():
+            for glob in lang.globs:
+                if fnmatch.fnmatchcase(name, glob):
+                    return lang.name
+        return None
+
+    def rg_type_args(self) -> list[str]:
+        """`--type-add` arguments restricting rg to catalog languages (types respect .gitignore; -g would not)."""
+        args = []
+        for lang in self.languages.values():
+            for glob in lang.globs:
+                args += ["--type-add", f"crobs:{glob}"]
+        return args + ["-t", "crobs"]
+
+
+def _require(item: dict[str, Any], key: str, where: str) -> Any:
+    if key not in item or item[key] in (None, ""):
+        raise InputError(f"{where}: missing {key!r}")
+    return item[key]
+
+
+def parse_catalog(data: Any, where: str = "code_patterns.yaml") -> Catalog:
+    """Validate and compile a catalog mapping; every problem is one InputError line."""
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: expected a mapping at the top level")
+    languages: dict[str, Language] = {}
+    for name, spec in (data.get("languages") or {}).items():
+        if not isinstance(spec, dict) or not spec.get("globs"):
+            raise InputError(f"{where}: language {name!r} needs globs")
+        languages[name] = Language(
+            name=name,
+            globs=tuple(spec["globs"]),
+            grammar=spec.get("grammar"),
+            function_nodes=tuple(spec.get("function_nodes") or ()),
+            anonymous_function_nodes=tuple(spec.get("anonymous_function_nodes") or ()),
+            name_from_parent=dict(spec.get("name_from_parent") or {}),
+            containers=dict(spec.get("containers") or {}),
+            separator=spec.get("separator", "."),
+            comment_nodes=tuple(spec.get("comment_nodes") or ()),
+            string_nodes=tuple(spec.get("string_nodes") or ()),
+            call_nodes=tuple(spec.get("call_nodes") or ()),
+        )
+    patterns = []
+    seen: set[str] = set()
+    for index, item in enumerate(data.get("patterns") or []):
+        label = f"{where}: pattern #{index + 1}"
+        if not isinstance(item, dict):
+            raise InputError(f"{label}: expected a mapping")
+        pid = _require(item, "id", label)
+        label = f"{where}: pattern {pid!r}"
+        if pid in seen:
+            raise InputError(f"{label}: duplicate id")
+        seen.add(pid)
+        langs = tuple(_require(item, "languages", label))
+        unknown = [lang for lang in langs if lang not in languages]
+        if unknown:
+            raise InputError(f"{label}: unknown language(s) {unknown}")
+        role = item.get("role", "finding")
+        if role not in ROLES:
+            raise InputError(f"{label}: role must be one of {sorted(ROLES)}")
+        handler_from = item.get("handler_from")
+        if role == "registration" and handler_from not in HANDLER_MODES:
+            raise InputError(f"{label}: registration needs handler_from in {sorted(HANDLER_MODES)}")
+        regex = _require(item, "regex", label)
+        try:
+            compiled = re.compile(regex.encode())
+            unless = re.compile(item["unless"].encode()) if item.get("unless") else None
+            handler_arg = re.compile(item["handler_arg"], re.M) if item.get("handler_arg") else None
+        except re.error as exc:
+            raise InputError(f"{label}: bad regex: {exc}") from exc
+        patterns.append(
+            Pattern(
+                id=pid,
+                category=_require(item, "category", label),
+                languages=langs,
+                regex=regex,
+                detail=" ".join(str(_require(item, "detail", label)).split()),
+                role=role,
+                code_only=item.get("code_only", "comments"),
+                primitive=bool(item.get("primitive", False)),
+                unless=unless,
+                unless_lines=int(item.get("unless_lines", 0)),
+                handler_from=handler_from,
+                handler_arg=handler_arg,
+                compiled=compiled,
+            )
+        )
+    by_language = {
+        lang: tuple(p for p in patterns if lang in p.languages) for lang in languages
+    }
+    return Catalog(
+        patterns=tuple(patterns),
+        languages=languages,
+        spawn_wrapper_names=tuple(data.get("spawn_wrapper_names") or ()),
+        skip_dirs=tuple(data.get("skip_dirs") or ()),
+        max_filesize=str(data.get("max_filesize") or "1M"),
+        entry_point_skip_globs=tuple(data.get("entry_point_skip_globs") or ()),
+        by_language=by_language,
+    )
+
+
+@lru_cache(maxsize=4)
+def load_catalog(path: Path = CATALOG) -> Catalog:
+    """The catalog, parsed once per process."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read pattern catalog {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"pattern catalog {path} is not valid YAML: {exc}") from exc
+    return parse_catalog(data, path.name)

@@ -1,0 +1,288 @@
+"""Tree-sitter views of a source file: enclosing function, comment/string
+context, and request-handler registrations.
+
+A ripgrep hit says *that* `tokio::spawn(` appears on a line; an incident
+report must say *whose* code it is and whether a request reaches it. This
+module answers those two questions for one file at a time, using only the
+node types the catalog (code_patterns.yaml `languages:`) names, so adding a
+language is a YAML edit plus a grammar wheel.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from tree_sitter import Language as TSLanguage
+from tree_sitter import Node, Parser
+
+from tools.code_patterns import Catalog, Language, Pattern, load_catalog
+
+HTTP_VERBS = {"get", "post", "put", "delete", "patch", "head", "options", "all", "any"}
+
+
+@dataclass(frozen=True)
+class Function:
+    """A named function (or a named/handler anonymous one) with its 1-based line span."""
+
+    name: str  # bare name, what callers write
+    qualified: str  # Type::name / Class.name
+    path: str
+    start_line: int
+    end_line: int
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Handler:
+    """A request handler: where it is defined and where it was registered."""
+
+    name: str
+    path: str
+    start_line: int
+    end_line: int
+    body: bytes
+    registered_at: str  # path:line of the registration
+
+
+@lru_cache(maxsize=16)
+def _parser(grammar: str) -> Parser:
+    module_name, _, func = grammar.partition(":")
+    module = importlib.import_module(module_name)
+    return Parser(TSLanguage(getattr(module, func)()))
+
+
+def _text(node: Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", "replace")
+
+
+def _type_name(text: str) -> str:
+    """`Baz<T>` / `*Server` / `pkg.Type` -> the plain type name."""
+    text = re.sub(r"<.*", "", text).strip().lstrip("*&").strip()
+    return text.rsplit("::", 1)[-1].rsplit(".", 1)[-1]
+
+
+class SourceFile:
+    """One parsed file; cheap queries by 1-based line and byte column."""
+
+    def __init__(self, rel_path: str, lang: Language, data: bytes):
+        self.path = rel_path
+        self.lang = lang
+        self.data = data
+        self.tree = _parser(lang.grammar).parse(data) if lang.grammar else None
+        self._functions: list[Function] | None = None
+
+    # -- basic lookups -------------------------------------------------------
+    def node_at(self, line: int, col: int = 0) -> Node | None:
+        if self.tree is None:
+            return None
+        return self.tree.root_node.descendant_for_point_range((line - 1, col), (line - 1, col))
+
+    def context(self, line: int, col: int) -> str | None:
+        """'comment' or 'string' when the byte at (line, col) is inside one, else None."""
+        node = self.node_at(line, col)
+        while node is not None:
+            if node.type in self.lang.comment_nodes:
+                return "comment"
+            if node.type in self.lang.string_nodes:
+                return "string"
+            if node.type in self.lang.function_nodes:
+                return None
+            node = node.parent
+        return None
+
+    def _function_name(self, node: Node) -> str | None:
+        if node.type in self.lang.function_nodes:
+            return _text(node.child_by_field_name("name")) or None
+        if node.type in self.lang.anonymous_function_nodes and node.parent is not None:
+            field_name = self.lang.name_from_parent.get(node.parent.type)
+            if field_name:
+                return _text(node.parent.child_by_field_name(field_name)).rsplit(".", 1)[-1] or None
+        return None
+
+    def _qualified(self, node: Node, name: str) -> str:
+        parts = [name]
+        receiver = node.child_by_field_name("receiver")
+        if receiver is not None:  # Go method: (s *Server) -> Server
+            types = [c for c in _walk(receiver) if c.type == "type_identifier"]
+            if types:
+                parts.insert(0, _text(types[0]))
+        parent = node.parent
+        while parent is not None:
+            field_name = self.lang.containers.get(parent.type)
+            if field_name:
+                parts.insert(0, _type_name(_text(parent.child_by_field_name(field_name))))
+            parent = parent.parent
+        return self.lang.separator.join(p for p in parts if p)
+
+    def _make_function(self, node: Node, name: str) -> Function:
+        return Function(
+            name=name,
+            qualified=self._qualified(node, name),
+            path=self.path,
+            start_line=node.start_point[0] + 1,
+            end_line=node.end_point[0] + 1,
+            body=node.text or b"",
+        )
+
+    def enclosing_function(self, line: int, col: int = 0) -> Function | None:
+        """The nearest enclosing *named* function (anonymous closures are looked through)."""
+        node = self.node_at(line, col)
+        while node is not None:
+            name = self._function_name(node)
+            if name:
+                return self._make_function(node, name)
+            node = node.parent
+        return None
+
+    def functions(self) -> list[Function]:
+        """Every named function in the file, in source order."""
+        if self._functions is None:
+            found = []
+            if self.tree is not None:
+                for node in _walk(self.tree.root_node):
+                    name = self._function_name(node)
+                    if name:
+                        found.append(self._make_function(node, name))
+            self._functions = found
+        return self._functions
+
+    # -- registrations -------------------------------------------------------
+    def _call_at(self, line: int, col: int) -> Node | None:
+        node = self.node_at(line, col)
+        while node is not None:
+            if node.type in self.lang.call_nodes and node.child_by_field_name("arguments") is not None:
+                return node
+            node = node.parent
+        return None
+
+    def handlers_for(self, pattern: Pattern, line: int, col: int) -> tuple[list[Handler], list[str]]:
+        """Handlers a registration at (line, col) declares: (resolved handlers, names defined elsewhere)."""
+        if self.tree is None:
+            return [], []
+        where = f"{self.path}:{line}"
+        if pattern.handler_from == "next_def":
+            later = [f for f in self.functions() if f.start_line >= line]
+            if not later:
+                return [], []
+            first = min(later, key=lambda f: f.start_line)
+            return [_handler(first, where)], []
+        if pattern.handler_from == "class_methods":
+            return self._container_methods(line, where), []
+        if pattern.handler_from == "receiver_methods":
+            return self._receiver_methods(line, where), []
+        return self._arg_handlers(pattern, line, col, where)
+
+    def _arg_handlers(self, pattern: Pattern, line: int, col: int, where: str) -> tuple[list[Handler], list[str]]:
+        call = self._call_at(line, col)
+        if call is None:
+            return [], []
+        args = call.child_by_field_name("arguments")
+        handlers: list[Handler] = []
+        names: list[str] = []
+        route = _route_label(_text(call.child_by_field_name("function") or call), args)
+        for arg in _walk(args):
+            if arg.type in self.lang.anonymous_function_nodes:
+                handlers.append(
+                    Handler(route or f"<anonymous handler at {where}>", self.path, arg.start_point[0] + 1,
+                            arg.end_point[0] + 1, arg.text or b"", where)
+                )
+        if pattern.handler_arg is not None:
+            for match in pattern.handler_arg.finditer(_text(args)):
+                name = next((g for g in match.groups() if g), None)
+                if name:
+                    names.append(re.split(r"::|\.", name)[-1])
+        local = {f.name: f for f in self.functions()}
+        unresolved = []
+        for name in names:
+            if name in local:
+                handlers.append(_handler(local[name], where))
+            else:
+                unresolved.append(name)
+        return handlers, unresolved
+
+    def _container_methods(self, line: int, where: str) -> list[Handler]:
+        containers = [
+            n for n in _walk(self.tree.root_node)
+            if n.type in self.lang.containers and n.start_point[0] + 1 >= line
+        ]
+        if not containers:
+            return []
+        first = min(containers, key=lambda n: n.start_point[0])
+        start, end = first.start_point[0] + 1, first.end_point[0] + 1
+        return [
+            _handler(f, where) for f in self.functions()
+            if start < f.start_line <= end and f.end_line <= end
+        ]
+
+    def _receiver_methods(self, line: int, where: str) -> list[Handler]:
+        node = self.node_at(line)
+        type_name = None
+        while node is not None:
+            if node.type == "type_spec":
+                type_name = _text(node.child_by_field_name("name"))
+                break
+            node = node.parent
+        if not type_name:
+            return []
+        prefix = type_name + self.lang.separator
+        return [_handler(f, where) for f in self.functions() if f.qualified.startswith(prefix)]
+
+
+def _walk(node: Node):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
+
+
+def _handler(func: Function, where: str) -> Handler:
+    return Handler(func.qualified, func.path, func.start_line, func.end_line, func.body, where)
+
+
+def _route_label(callee: str, args: Node | None) -> str | None:
+    """`app.post("/jobs", ...)` -> `POST /jobs`, used to name anonymous handlers."""
+    verb = re.split(r"[.:]", callee)[-1].lower() if callee else ""
+    path_match = re.search(r"""["'`](/[^"'`]*)["'`]""", _text(args))
+    path = path_match.group(1) if path_match else None
+    if path and verb in HTTP_VERBS:
+        return f"{verb.upper()} {path}"
+    return path
+
+
+def calls_name(body: bytes, name: str) -> bool:
+    """Whether a function body calls `name(...)` (also `x.name(`, `X::name(`, `name::<T>(`)."""
+    if not name:
+        return False
+    return re.search(rb"(?<![\w$])" + re.escape(name.encode()) + rb"\s*(::\s*<[^>]*>\s*)?\(", body) is not None
+
+
+def load_source(root: Path, rel_path: str, catalog: Catalog | None = None) -> SourceFile | None:
+    """Parse one file of the repo, or None when its language has no grammar or it cannot be read."""
+    catalog = catalog or load_catalog()
+    lang_name = catalog.language_for(rel_path)
+    if lang_name is None or not catalog.languages[lang_name].grammar:
+        return None
+    try:
+        data = (root / rel_path).read_bytes()
+    except OSError:
+        return None
+    return SourceFile(rel_path, catalog.languages[lang_name], data)
+
+
+def enclosing_symbol(path: str, line: int, root: str | None = None) -> str | None:
+    """The qualified name of the function enclosing 1-based `line` of `path`, or None."""
+    base = Path(root) if root else Path(".")
+    source = load_source(base, path)
+    if source is None:
+        return None
+    lines = source.data.split(b"\n")
+    col = len(lines[line - 1]) - len(lines[line - 1].lstrip()) if 0 < line <= len(lines) else 0
+    func = source.enclosing_function(line, col)
+    return func.qualified if func else None
