@@ -227,8 +227,8 @@ class _Parser:
         for tr in body:
             written = _count_cells(lines[_line(tr) - 1])
             if written != len(EVIDENCE_COLUMNS):
-                cells = "cell" if written == 1 else "cells"
-                raise self.fail(tr, f"evidence table row has {written} {cells}, expected {len(EVIDENCE_COLUMNS)}")
+                noun = "cell" if written == 1 else "cells"
+                raise self.fail(tr, f"evidence table row has {written} {noun}, expected {len(EVIDENCE_COLUMNS)}")
             cells = [self.cell_inline(cell) for cell in tr.children]
             ref_spans = [c for c in cells[5].children if c.type == "code_inline"]
             raw_ref = ref_spans[0].content if len(cells[5].children) == 1 and ref_spans else cells[5].content
@@ -246,8 +246,7 @@ class _Parser:
         for child in cell.children:
             if child.type == "inline":
                 return child
-        empty = SyntaxTreeNode()
-        return empty
+        raise self.fail(cell, "evidence table cell has no content")
 
     def candidates(self, nodes: list[SyntaxTreeNode], report: dict[str, Any]) -> None:
         what = "root cause candidate"
