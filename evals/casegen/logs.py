@@ -150,8 +150,14 @@ class Logs:
 
     def request(self, ts: datetime, res: Res, instance: str | None, method: str, url: str, status: int,
                 latency_s: float, *, text: str | None = None, severity: str | None = None, size: int | None = None,
-                user_agent: str | None = None, remote_ip: str | None = None, trace: str | None = None) -> str:
-        """A run.googleapis.com/requests entry; 4xx WARNING and 5xx ERROR as Cloud Run writes them."""
+                user_agent: str | None = None, remote_ip: str | None = None, trace: str | None = None,
+                ended: bool = False) -> str:
+        """A run.googleapis.com/requests entry; 4xx WARNING and 5xx ERROR as Cloud Run writes them.
+
+        The entry's timestamp is when the request arrived; `ended=True` says `ts` is when it finished
+        (an OOM kill, a timeout), so the arrival is `ts - latency`."""
+        if ended:
+            ts = ts - timedelta(seconds=latency_s)
         sev = severity or ("ERROR" if status >= 500 else "WARNING" if status >= 400 else "INFO")
         entry = self._base(ts, res, "run.googleapis.com/requests", sev, instance)
         entry["httpRequest"] = {

@@ -178,7 +178,7 @@ def build() -> g.Case:
     herring = g.at(c.start, hours=-4, minutes=-7)
     c.logs.system(herring, old_res, inst_old, g.oom_text(512, 539), "ERROR")
     c.logs.request(g.at(herring, seconds=0.2), old_res, inst_old, "GET",
-                   f"https://{c.host('analytics-api')}/api/tenants/t-0192/summary", 500, 2.1, text=g.TXT_OOM_REQUEST)
+                   f"https://{c.host('analytics-api')}/api/tenants/t-0192/summary", 500, 2.1, text=g.TXT_OOM_REQUEST, ended=True)
     c.logs.audit(g.at(c.start, hours=-2, minutes=-19, seconds=-5), c.res("analytics-api"),
                  method="google.cloud.run.v1.Services.ReplaceService", principal=deployer,
                  resource_name="namespaces/acme-analytics/services/analytics-api")
@@ -204,7 +204,7 @@ def build() -> g.Case:
         timeouts.append(c.logs.request(g.at(begin, seconds=300.0), res, inst, "GET",
                                        f"https://{host}/api/reports/monthly?tenant={tenant}&month=2026-03", 504,
                                        300.0 + c.rng.random() * 0.004, text=g.TXT_TIMEOUT,
-                                       user_agent="analytics-dashboard/2.7 (+https://dash.acme-analytics.example)"))
+                                       user_agent="analytics-dashboard/2.7 (+https://dash.acme-analytics.example)", ended=True))
     c.expect = {
         "root_causes": ["request-timeout"],
         "not_above": ["memory-limit-exceeded"],

@@ -222,11 +222,11 @@ def build() -> g.Case:
         c.logs.system(g.at(die, seconds=0.2), res, victim, "Container terminated on signal 9.", "WARNING")
         killed.append(c.logs.request(g.at(die, seconds=0.3), res, victim, "GET",
                                      f"https://{host}/v1/orders/export?merchant_id={merchant}&month=2026-02", 500,
-                                     21.7 + i, text=g.TXT_OOM_REQUEST, user_agent="python-requests/2.32.3"))
+                                     21.7 + i, text=g.TXT_OOM_REQUEST, user_agent="python-requests/2.32.3", ended=True))
         for k in range(3 + i):
             c.logs.request(g.at(die, seconds=0.3 + 0.05 * k), res, victim, "GET",
                            f"https://{host}/v1/orders/{c.rng.randint(1000, 99999)}", 503, 0.4 + 3 * c.rng.random(),
-                           text=g.TXT_MALFORMED)
+                           text=g.TXT_MALFORMED, ended=True)
         fresh = c.logs.instance_id()
         c.logs.instance_start(g.at(die, seconds=1.1), res, fresh, "orders-api-1", ready_after_s=3.2)
         live[i % 2] = fresh
