@@ -41,7 +41,7 @@ def _retry() -> Any:
     )
 
 
-def _call(method: Callable[..., Any], **kwargs: Any) -> Any:
+def call(method: Callable[..., Any], **kwargs: Any) -> Any:
     return method(retry=_retry(), timeout=CALL_TIMEOUT, **kwargs)
 
 
@@ -52,7 +52,7 @@ def to_json(message: Any) -> dict[str, Any]:
     return json_format.MessageToDict(type(message).pb(message))
 
 
-def _location(project_id: str, region: str) -> str:
+def location_name(project_id: str, region: str) -> str:
     for label, value in (("project_id", project_id), ("region", region)):
         if not value or "/" in value or not value.strip():
             raise UsageError(f"{label}: {value!r} is not a valid {label.replace('_', ' ')}")
@@ -106,9 +106,9 @@ def _existing(kind: str, parent: str) -> list[str] | None:
     """Short names of the services or jobs that do exist, or None when they cannot be listed."""
     try:
         if kind == "service":
-            pager = _call(run_client("services").list_services, request={"parent": parent, "page_size": 100})
+            pager = call(run_client("services").list_services, request={"parent": parent, "page_size": 100})
         else:
-            pager = _call(run_client("jobs").list_jobs, request={"parent": parent, "page_size": 100})
+            pager = call(run_client("jobs").list_jobs, request={"parent": parent, "page_size": 100})
         names = []
         for item in pager:
             names.append(short_name(item.name))
@@ -122,17 +122,17 @@ def _existing(kind: str, parent: str) -> list[str] | None:
 def _exists(kind: str, name: str) -> bool:
     try:
         if kind == "service":
-            _call(run_client("services").get_service, name=name)
+            call(run_client("services").get_service, name=name)
         else:
-            _call(run_client("jobs").get_job, name=name)
+            call(run_client("jobs").get_job, name=name)
         return True
     except Exception:  # noqa: BLE001 - only a found resource counts
         return False
 
 
-def _not_found(kind: str, target: str, project_id: str, region: str) -> InputError:
+def not_found_error(kind: str, target: str, project_id: str, region: str) -> InputError:
     """The one-line error for a missing service/job, with the other-type hint and what exists."""
-    parent = _location(project_id, region)
+    parent = location_name(project_id, region)
     other = "job" if kind == "service" else "service"
     plural = "services" if other == "service" else "jobs"
     if _exists(other, f"{parent}/{plural}/{target}"):
@@ -161,13 +161,13 @@ def _empty(kind: str, gap: DataGap, key: str | None = None) -> dict[str, Any]:
 # tool
 def describe_service(project_id: str, region: str, service: str) -> dict[str, Any]:
     """Service summary (traffic, conditions, containers) + canonical settings."""
-    name = f"{_location(project_id, region)}/services/{_check_name('service', service)}"
+    name = f"{location_name(project_id, region)}/services/{_check_name('service', service)}"
     from google.api_core import exceptions
 
     try:
-        resource = to_json(_call(run_client("services").get_service, name=name))
+        resource = to_json(call(run_client("services").get_service, name=name))
     except exceptions.NotFound as exc:
-        raise _not_found("service", service, project_id, region) from exc
+        raise not_found_error("service", service, project_id, region) from exc
     except Exception as exc:
         gap = access_gap(exc, "service", project_id, region,
                          _crobs("describe-service", project_id, region, service=service))
@@ -180,21 +180,21 @@ def describe_service(project_id: str, region: str, service: str) -> dict[str, An
 # tool
 def list_revisions(project_id: str, region: str, service: str, limit: int = 50) -> dict[str, Any]:
     """Revisions of a service, newest first, each with its summary and settings."""
-    parent = f"{_location(project_id, region)}/services/{_check_name('service', service)}"
+    parent = f"{location_name(project_id, region)}/services/{_check_name('service', service)}"
     if limit < 1:
         raise UsageError(f"limit must be at least 1, not {limit}")
     from google.api_core import exceptions
 
     revisions = []
     try:
-        pager = _call(run_client("revisions").list_revisions,
+        pager = call(run_client("revisions").list_revisions,
                       request={"parent": parent, "page_size": min(limit, 100)})
         for item in pager:
             revisions.append(to_json(item))
             if len(revisions) >= limit:
                 break
     except exceptions.NotFound as exc:
-        raise _not_found("service", service, project_id, region) from exc
+        raise not_found_error("service", service, project_id, region) from exc
     except Exception as exc:
         gap = access_gap(exc, "revision", project_id, region,
                          _crobs("list-revisions", project_id, region, service=service))
@@ -211,15 +211,15 @@ def list_revisions(project_id: str, region: str, service: str, limit: int = 50) 
 # tool
 def describe_revision(project_id: str, region: str, service: str, revision: str) -> dict[str, Any]:
     """One revision: conditions (why it is not ready), containers and settings."""
-    base = f"{_location(project_id, region)}/services/{_check_name('service', service)}"
+    base = f"{location_name(project_id, region)}/services/{_check_name('service', service)}"
     name = f"{base}/revisions/{_check_name('revision', revision)}"
     from google.api_core import exceptions
 
     try:
-        resource = to_json(_call(run_client("revisions").get_revision, name=name))
+        resource = to_json(call(run_client("revisions").get_revision, name=name))
     except exceptions.NotFound as exc:
         if not _exists("service", base):
-            raise _not_found("service", service, project_id, region) from exc
+            raise not_found_error("service", service, project_id, region) from exc
         raise InputError(
             f"revision {revision} not found for service {service} in project {project_id}, region {region}; "
             f"list them with `{_crobs('list-revisions', project_id, region, service=service)}`"
@@ -236,13 +236,13 @@ def describe_revision(project_id: str, region: str, service: str, revision: str)
 # tool
 def describe_job(project_id: str, region: str, job: str) -> dict[str, Any]:
     """Job summary (task count, parallelism, retries, latest execution) + settings."""
-    name = f"{_location(project_id, region)}/jobs/{_check_name('job', job)}"
+    name = f"{location_name(project_id, region)}/jobs/{_check_name('job', job)}"
     from google.api_core import exceptions
 
     try:
-        resource = to_json(_call(run_client("jobs").get_job, name=name))
+        resource = to_json(call(run_client("jobs").get_job, name=name))
     except exceptions.NotFound as exc:
-        raise _not_found("job", job, project_id, region) from exc
+        raise not_found_error("job", job, project_id, region) from exc
     except Exception as exc:
         gap = access_gap(exc, "job", project_id, region, _crobs("describe-job", project_id, region, job=job))
         if gap is None:
@@ -254,21 +254,21 @@ def describe_job(project_id: str, region: str, job: str) -> dict[str, Any]:
 # tool
 def list_executions(project_id: str, region: str, job: str, limit: int = 20) -> dict[str, Any]:
     """Executions of a job, newest first, with succeeded/failed/retried counts and conditions."""
-    parent = f"{_location(project_id, region)}/jobs/{_check_name('job', job)}"
+    parent = f"{location_name(project_id, region)}/jobs/{_check_name('job', job)}"
     if limit < 1:
         raise UsageError(f"limit must be at least 1, not {limit}")
     from google.api_core import exceptions
 
     executions = []
     try:
-        pager = _call(run_client("executions").list_executions,
+        pager = call(run_client("executions").list_executions,
                       request={"parent": parent, "page_size": min(limit, 100)})
         for item in pager:
             executions.append(to_json(item))
             if len(executions) >= limit:
                 break
     except exceptions.NotFound as exc:
-        raise _not_found("job", job, project_id, region) from exc
+        raise not_found_error("job", job, project_id, region) from exc
     except Exception as exc:
         gap = access_gap(exc, "execution", project_id, region,
                          _crobs("list-executions", project_id, region, job=job))
@@ -298,16 +298,16 @@ def _task_summary(task: dict[str, Any]) -> dict[str, Any]:
 # tool
 def describe_execution(project_id: str, region: str, job: str, execution: str) -> dict[str, Any]:
     """One execution with counts, conditions, settings and its tasks' exit codes."""
-    base = f"{_location(project_id, region)}/jobs/{_check_name('job', job)}"
+    base = f"{location_name(project_id, region)}/jobs/{_check_name('job', job)}"
     name = f"{base}/executions/{_check_name('execution', execution)}"
     from google.api_core import exceptions
 
     retry_command = _crobs("describe-execution", project_id, region, job=job, execution=execution)
     try:
-        resource = to_json(_call(run_client("executions").get_execution, name=name))
+        resource = to_json(call(run_client("executions").get_execution, name=name))
     except exceptions.NotFound as exc:
         if not _exists("job", base):
-            raise _not_found("job", job, project_id, region) from exc
+            raise not_found_error("job", job, project_id, region) from exc
         raise InputError(
             f"execution {execution} not found for job {job} in project {project_id}, region {region}; "
             f"list them with `{_crobs('list-executions', project_id, region, job=job)}`"
@@ -320,7 +320,7 @@ def describe_execution(project_id: str, region: str, job: str, execution: str) -
     result = _describe("execution", resource)
     tasks = []
     try:
-        for item in _call(run_client("tasks").list_tasks, request={"parent": name, "page_size": 100}):
+        for item in call(run_client("tasks").list_tasks, request={"parent": name, "page_size": 100}):
             tasks.append(_task_summary(to_json(item)))
             if len(tasks) >= 200:
                 break
