@@ -112,7 +112,7 @@ def normalize_card(raw: dict[str, Any]) -> dict[str, Any]:
         })
     comments.sort(key=lambda c: c["date"])
     attachments = [
-        {k: a.get(k) for k in ("id", "name", "mimeType", "bytes", "date", "isUpload", "url")}
+        {k: a.get(k) for k in ("id", "name", "mimeType", "bytes", "date", "isUpload", "idMember", "url")}
         for a in raw.get("attachments") or []
         if isinstance(a, dict)
     ]

@@ -210,18 +210,27 @@ class TrelloClient:
         files: Any = None,
         retry: bool | None = None,
         what: str = "",
+        recheck: Callable[[], Any] | None = None,
     ) -> Any:
         """Send one call (retrying when safe) and return the decoded body.
 
         `what` names the object for a 404 message ("card Xvlu1U1f"). `retry`
-        defaults to True for idempotent methods only.
+        defaults to True for idempotent methods, and for a POST only when
+        `recheck` is given: before each retry it is called, and when it finds
+        what the POST should have created (the failed answer hid a success),
+        its result is returned instead of posting a duplicate.
         """
         method = method.upper()
-        retry = method in IDEMPOTENT if retry is None else retry
+        if retry is None:
+            retry = method in IDEMPOTENT or recheck is not None
         attempts = self.retry.attempts if retry else 1
         label = self._describe(method, path)
         last: str = ""
         for attempt in range(1, attempts + 1):
+            if attempt > 1 and recheck is not None:
+                found = recheck()
+                if found is not None:
+                    return found
             response: httpx.Response | None = None
             try:
                 response = self._http.request(method, path.lstrip("/"), params=params, json=json, files=files)
@@ -237,6 +246,10 @@ class TrelloClient:
                 last = self._retry_message(response, label)
             if attempt < attempts:
                 self._wait(self._backoff(attempt, response))
+        if recheck is not None:  # the last failed answer may have hidden a success too
+            found = recheck()
+            if found is not None:
+                return found
         if last.startswith("Trello rate limit"):
             raise TrelloRateLimited(f"{last}; gave up after {attempts} attempt(s): wait ~10 s and re-run")
         suffix = f" (after {attempts} attempts)" if attempts > 1 else ""
