@@ -139,3 +139,11 @@ def test_credentials_go_only_to_the_configured_host(server):
         assert client.get(f"{other.url}/peek") == {"auth": None}
         assert client.me()["id"] == trello_api.BOT["id"]
     assert server.state["trello"]["log"][-1]["auth"] == "header"
+
+
+def test_trello_shaped_rate_limit_body_is_named(server, waits):
+    body = {"error": "API_TOKEN_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}
+    server.route("limited", "GET", r"/1/limited", lambda s, r: Response(429, body))
+    with client_from_env() as client, pytest.raises(TrelloRateLimited) as info:
+        client.get("limited")
+    assert "429 API_TOKEN_LIMIT_EXCEEDED" in str(info.value) and len(waits) == 3
