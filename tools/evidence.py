@@ -198,7 +198,7 @@ def request_items(records: list[dict[str, Any]], target_name: str | None,
                 confidence="high" if len(slow) >= 3 else "medium", strength=1.0,
                 signal=render_signal(["slow_requests"], values), service=target_name,
             ))
-    errors = sum(len(g) for c, g in by_code.items() if c >= 500)
+    errors = sum(len(g) for c, g in by_code.items() if c >= 500 or c == 429)
     first = min(requests, key=lambda r: r.get("timestamp", ""))
     values = {"requests": total, "errors": errors, "error_rate_pct": f"{100 * errors / total:.2f}"}
     items.append(_item(

@@ -1,6 +1,7 @@
 """Deterministic ranking of root-cause candidates.
 
-Order: confidence level, then evidence strength (the rule score), then the
+Order: confidence level, then whether a runtime symptom was measured (what
+happened beats what could happen), then evidence strength (the rule score), then the
 earlier onset, then the label's place in the taxonomy, so the same evidence
 always gives the same report. When nothing rises above low, the top
 candidate is `healthy`: a report should not announce a cause on one weak
@@ -36,6 +37,7 @@ def _order(label: str) -> int:
 def sort_key(candidate: dict[str, Any]) -> tuple[Any, ...]:
     return (
         -LEVELS.get(candidate["confidence"], 0),
+        "runtime_symptom" not in candidate.get("flags", []),  # measured beats inferred at the same level
         -float(candidate.get("score", 0.0)),
         candidate.get("onset") or _NO_ONSET,
         _order(candidate["label"]),
