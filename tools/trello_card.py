@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tools.errors import UsageError
+from tools.errors import SourceError, UsageError
 from tools.records import DataGap, EvidenceRow
 from tools.trello_client import TrelloClient, client_from_env
 
@@ -84,8 +84,6 @@ def fetch_card(client: TrelloClient, ref: str) -> dict[str, Any]:
     }
     body = client.get(f"cards/{ref}", params, what=f"card {ref}")
     if not isinstance(body, dict) or not isinstance(body.get("id"), str):
-        from tools.errors import SourceError
-
         raise SourceError(f"Trello returned something other than a card for {ref}")
     return body
 

@@ -266,7 +266,7 @@ class TrelloClient:
         detail = self.scrub(_body_message(response))
         if status == 401:
             return TrelloAuthError(
-                f"Trello refused {label} (401 {detail or 'unauthorized'}): the token is invalid or expired, "
+                f"Trello refused {label} (401 {detail or 'unauthorized'}): the token is invalid, expired or read-only, "
                 f"or its member has no access here; set {TOKEN_ENV} to a fresh read,write token"
             )
         if status == 404:
