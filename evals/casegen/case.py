@@ -161,18 +161,19 @@ def trello_card(short: str, *, name: str, desc: str, board: str, created: dateti
         return f"{int(moment.timestamp()):08x}" + "".join(rng.choice("0123456789abcdef") for _ in range(16))
 
     card_id = oid(created)
+    board_id = oid(created)
     actions = []
     for when, member, text in sorted(comments, key=lambda c: c[0], reverse=True):
         member_id = member.encode().hex()[:24].ljust(24, "0")
         actions.append({"id": oid(when), "idMemberCreator": member_id,
                         "type": "commentCard", "date": fmt(when)[:-4] + "Z",
                         "data": {"text": text, "card": {"id": card_id, "name": name, "shortLink": short},
-                                 "board": {"id": oid(created)[::-1], "name": board}},
+                                 "board": {"id": board_id, "name": board}},
                         "memberCreator": {"id": member_id, "username": member,
                                           "fullName": member.replace(".", " ").title()}})
     return {"id": card_id, "shortLink": short, "name": name, "desc": desc, "closed": False,
             "url": f"https://trello.com/c/{short}/{card_id[-3:]}-{name.lower().replace(' ', '-')[:40]}",
-            "shortUrl": f"https://trello.com/c/{short}", "idBoard": oid(created)[::-1],
+            "shortUrl": f"https://trello.com/c/{short}", "idBoard": board_id,
             "dateLastActivity": fmt(max([created] + [c[0] for c in comments]))[:-4] + "Z",
             "labels": [], "attachments": [], "actions": actions}
 
