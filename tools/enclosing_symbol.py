@@ -186,7 +186,7 @@ class SourceFile:
         handlers: list[Handler] = []
         names: list[str] = []
         route = _route_label(_text(call.child_by_field_name("function") or call), args)
-        for arg in _walk(args):
+        for arg in args.named_children:
             if arg.type in self.lang.anonymous_function_nodes:
                 handlers.append(
                     Handler(route or f"<anonymous handler at {where}>", self.path, arg.start_point[0] + 1,

@@ -237,6 +237,9 @@ def _request_path(
 
 def _finding(hit: Hit, category: str, pattern_id: str, detail: str, func: Function | None,
              in_path: bool | None, handler: str | None) -> Finding:
+    # Code directly inside an anonymous handler (`app.post("/x", async (req, res) => ...)`) has no
+    # function name of its own: the handler's route label is the most useful name for it.
+    symbol = func.qualified if func else (handler if in_path else None)
     return Finding(
         id="",
         category=category,
@@ -244,7 +247,7 @@ def _finding(hit: Hit, category: str, pattern_id: str, detail: str, func: Functi
         path=hit.path,
         line=hit.line,
         snippet=_snippet(hit.text),
-        enclosing_symbol=func.qualified if func else None,
+        enclosing_symbol=symbol,
         pattern=pattern_id,
         detail=detail,
         in_request_path=in_path,

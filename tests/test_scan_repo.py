@@ -1,0 +1,236 @@
+"""scan_repo: exact path:line findings on team-written fixture repos, and robustness on hostile trees."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tools.cli import main as crobs
+from tools.code_patterns import load_catalog, parse_catalog
+from tools.errors import InputError
+from tools.scan_repo import rg_command, scan_repo
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "repos"
+SITEBOOKIFY = ROOT / "evals" / "cases" / "sitebookify-sample" / "repo"
+
+
+def _by_ref(result, category=None):
+    return {
+        f["raw_ref"]: f for f in result["findings"] if category is None or f["category"] == category
+    }
+
+
+def _line(repo: Path, ref: str) -> str:
+    path, line = ref.rsplit(":", 1)
+    return (repo / path).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+
+
+@pytest.fixture(scope="module")
+def sitebookify():
+    return scan_repo(str(SITEBOOKIFY), "sitebookify")
+
+
+def test_sitebookify_queue_spawn_in_create_job_is_exact(sitebookify):
+    finding = _by_ref(sitebookify, "background-work")["src/bin/sitebookify-app.rs:94"]
+    assert "state.queue.spawn(run_job(" in _line(SITEBOOKIFY, finding["raw_ref"])
+    assert finding["pattern"] == "spawn-wrapper-call"
+    assert finding["enclosing_symbol"] == "create_job"
+    assert finding["in_request_path"] is True and finding["handler"] == "create_job"
+    # the detail names the wrapper and the primitive it wraps, by path:line
+    assert "InProcessQueue::spawn` (src/app/queue.rs:24)" in finding["detail"]
+    assert "src/app/queue.rs:29" in finding["detail"]
+
+
+def test_sitebookify_tokio_spawn_is_reached_from_the_handler_one_level_down(sitebookify):
+    finding = _by_ref(sitebookify, "background-work")["src/app/queue.rs:29"]
+    assert _line(SITEBOOKIFY, "src/app/queue.rs:29").strip().startswith("tokio::spawn(async move {")
+    assert finding["pattern"] == "rust-tokio-spawn"
+    assert finding["enclosing_symbol"] == "InProcessQueue::spawn"
+    assert finding["in_request_path"] is True and finding["handler"] == "create_job"
+    assert sitebookify["spawn_wrappers"] == ["InProcessQueue::spawn (src/app/queue.rs:24)"]
+
+
+def test_sitebookify_handlers_come_from_axum_routes(sitebookify):
+    assert sitebookify["handlers"] == [
+        "create_job (src/bin/sitebookify-app.rs:84)",
+        "get_job (src/bin/sitebookify-app.rs:106)",
+        "healthz (src/bin/sitebookify-app.rs:78)",
+    ]
+
+
+def test_sitebookify_background_work_is_exactly_the_two_lines(sitebookify):
+    assert sorted(_by_ref(sitebookify, "background-work")) == [
+        "src/app/queue.rs:29",
+        "src/bin/sitebookify-app.rs:94",
+    ]
+    assert not _by_ref(sitebookify, "durable-queue")
+
+
+def test_sitebookify_bind_signal_memory(sitebookify):
+    binds = _by_ref(sitebookify, "bind-address")
+    assert binds["Dockerfile:30"]["pattern"] == "bind-all-interfaces"
+    assert '"0.0.0.0:8080"' in binds["Dockerfile:30"]["snippet"]
+    # the CLI default binds loopback; the Dockerfile overrides it
+    assert binds["src/bin/sitebookify-app.rs:23"]["pattern"] == "bind-loopback"
+    signal = _by_ref(sitebookify, "signal-handling")
+    assert list(signal) == ["src/bin/sitebookify-app.rs:56"]
+    assert signal["src/bin/sitebookify-app.rs:56"]["pattern"] == "sigterm-absent"
+    assert signal["src/bin/sitebookify-app.rs:56"]["enclosing_symbol"] == "main"
+    memory = _by_ref(sitebookify, "memory")
+    assert {"Dockerfile:30", "src/bin/sitebookify-app.rs:26", "src/app/job_store.rs:32"} <= set(memory)
+    assert memory["src/app/job_store.rs:32"]["in_request_path"] is True  # JobStore::get is called by get_job
+
+
+def test_sitebookify_findings_are_well_formed(sitebookify):
+    ids = [f["id"] for f in sitebookify["findings"]]
+    assert ids == [f"f-{n:03d}" for n in range(1, len(ids) + 1)]
+    for finding in sitebookify["findings"]:
+        assert finding["raw_ref"] == f"{finding['path']}:{finding['line']}"
+        assert finding["snippet"].strip() == _line(SITEBOOKIFY, finding["raw_ref"]).strip()
+    assert sitebookify["files_scanned"] == 12
+    assert all(item["exists"] for item in sitebookify["always_inspect"])
+    assert sitebookify["data_gaps"] == []
+    assert any(r["label"] == "background-work-outside-request" for r in sitebookify["known_risks"])
+
+
+def test_python_fixture():
+    result = scan_repo(str(FIXTURES / "python"))
+    work = _by_ref(result, "background-work")
+    assert sorted(work) == ["app/main.py:17", "app/main.py:23", "app/main.py:24"]  # not the comment on :31
+    assert work["app/main.py:17"]["enclosing_symbol"] == "process"
+    assert work["app/main.py:17"]["handler"] == "create_job"  # process() is called by the handler
+    assert work["app/main.py:23"]["pattern"] == "py-background-tasks"
+    assert work["app/main.py:24"]["in_request_path"] is True
+    timeouts = _by_ref(result, "timeouts")["app/main.py:13"]
+    assert timeouts["enclosing_symbol"] == "send_report" and timeouts["in_request_path"] is False
+    assert _by_ref(result, "signal-handling")["app/main.py:35"]["pattern"] == "sigterm-absent"
+    assert _by_ref(result, "bind-address")["app/main.py:38"]["pattern"] == "bind-all-interfaces"
+    assert _by_ref(result, "port")["app/main.py:38"]["pattern"] == "port-env-read"
+
+
+def test_go_fixture_wrapper_and_inline_handler():
+    result = scan_repo(str(FIXTURES / "go"))
+    work = _by_ref(result, "background-work")
+    assert work["main.go:10"]["enclosing_symbol"] == "enqueue"
+    assert work["main.go:10"]["handler"] == "createJob"
+    assert work["main.go:16"]["pattern"] == "spawn-wrapper-call"
+    assert "enqueue` (main.go:9)" in work["main.go:16"]["detail"]
+    assert work["main.go:23"]["handler"] == "/ping"  # goroutine inside an inline HandleFunc literal
+    assert _by_ref(result, "bind-address")["main.go:26"]["pattern"] == "bind-loopback"
+    assert _by_ref(result, "signal-handling")["main.go:20"]["enclosing_symbol"] == "main"
+
+
+def test_typescript_fixture_express_handlers():
+    result = scan_repo(str(FIXTURES / "node"))
+    work = _by_ref(result, "background-work")
+    assert sorted(work) == ["src/server.ts:10", "src/server.ts:11", "src/server.ts:18"]
+    assert work["src/server.ts:10"]["pattern"] == "node-unawaited-then"
+    assert work["src/server.ts:10"]["handler"] == "POST /reports"
+    assert work["src/server.ts:10"]["enclosing_symbol"] == "POST /reports"
+    assert work["src/server.ts:18"]["handler"] == "health"  # named handler from app.get("/health", health)
+    fetch = _by_ref(result, "timeouts")["src/server.ts:6"]
+    assert fetch["enclosing_symbol"] == "buildReport" and fetch["handler"] == "POST /reports"
+    assert _by_ref(result, "signal-handling")["src/server.ts:23"]["pattern"] == "sigterm-absent"
+
+
+def test_java_fixture_spring_mapping_and_shutdown_hook():
+    result = scan_repo(str(FIXTURES / "java"))
+    path = "src/main/java/demo/JobController.java"
+    work = _by_ref(result, "background-work")
+    assert work[f"{path}:15"]["enclosing_symbol"] == "JobController.createJob"
+    assert work[f"{path}:15"]["in_request_path"] is True
+    assert f"{path}:4" not in work  # import line
+    signal = _by_ref(result, "signal-handling")
+    assert signal[f"{path}:24"]["pattern"] == "sigterm-handler"
+    assert not any(f["pattern"] == "sigterm-absent" for f in result["findings"])
+
+
+def test_one_rg_invocation_carries_every_pattern():
+    catalog = load_catalog()
+    cmd = rg_command(catalog)
+    assert cmd.count("-e") == len(catalog.patterns)
+    assert "--no-require-git" in cmd and "--json" in cmd and "--max-filesize" in cmd
+
+
+def _write(path: Path, data: bytes | str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+
+
+def test_hostile_tree_is_counted_not_crashed(tmp_path):
+    hit = "import threading\nthreading.Thread(target=print)\n"
+    _write(tmp_path / "src" / "ok.py", hit)
+    _write(tmp_path / ".gitignore", "ignored.py\n")
+    _write(tmp_path / "ignored.py", hit)
+    for skip in ("node_modules/x/a.py", "vendor/a.py", "target/a.py", "dist/a.py", ".git/a.py"):
+        _write(tmp_path / skip, hit)
+    _write(tmp_path / "big.py", hit + "#" * 1_100_000 + "\n")
+    _write(tmp_path / "blob.py", b"threading.Thread(target=print)\x00\xff\xfe")
+    _write(tmp_path / "latin.py", "x = 'caf\xe9'\nthreading.Thread(target=print)\n".encode("latin-1"))
+    os.symlink("..", tmp_path / "src" / "loop")
+    os.symlink("missing.py", tmp_path / "src" / "dangling.py")
+
+    result = scan_repo(str(tmp_path))
+    assert sorted(f["raw_ref"] for f in result["findings"]) == ["latin.py:2", "src/ok.py:2"]
+    skipped = result["skipped"]
+    assert skipped["too_large"] == 1
+    assert skipped["binary"] == 1
+    assert skipped["non_utf8"] == 1
+    assert skipped["symlink_loops"] == 1
+    assert skipped["unreadable"] == 1
+    assert skipped["ignored"] >= 5  # ignored.py plus node_modules, vendor, target, dist (and .git)
+    assert result["git_repo"] is True  # a .git directory is present (and skipped)
+    assert result["files_scanned"] == 2
+
+
+def test_empty_directory_is_a_data_gap(tmp_path):
+    result = scan_repo(str(tmp_path))
+    assert result["findings"] == [] and result["files_scanned"] == 0
+    assert result["git_repo"] is False
+    assert result["data_gaps"][0]["source"] == "repository"
+    assert "crobs scan-repo" in result["data_gaps"][0]["follow_up"]
+
+
+def test_bad_paths_are_one_line_errors(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        scan_repo(str(tmp_path / "nope"))
+    (tmp_path / "file.py").write_text("x = 1\n")
+    with pytest.raises(InputError, match="not a directory"):
+        scan_repo(str(tmp_path / "file.py"))
+
+
+def test_missing_always_inspect_file_becomes_a_gap(tmp_path):
+    _write(tmp_path / "main.py", "print('hi')\n")
+    result = scan_repo(str(tmp_path), "sitebookify")
+    missing = [g["missing_signal"] for g in result["data_gaps"]]
+    assert any(m.startswith("src/app/queue.rs") for m in missing)
+
+
+def test_catalog_problems_are_one_line_input_errors():
+    base = {"languages": {"python": {"globs": ["*.py"]}}}
+    good = {"id": "x", "category": "memory", "languages": ["python"], "regex": "a", "detail": "d"}
+    assert parse_catalog({**base, "patterns": [good]}).patterns[0].id == "x"
+    for bad, message in [
+        ({**good, "regex": "("}, "bad regex"),
+        ({**good, "languages": ["cobol"]}, "unknown language"),
+        ({**good, "role": "registration"}, "handler_from"),
+        ({k: v for k, v in good.items() if k != "detail"}, "missing 'detail'"),
+    ]:
+        with pytest.raises(InputError, match=message):
+            parse_catalog({**base, "patterns": [bad]})
+
+
+def test_cli_prints_exact_findings_as_json(capsys):
+    assert crobs(["scan-repo", str(FIXTURES / "go"), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert "main.go:16" in {f["raw_ref"] for f in result["findings"]}
+
+
+def test_cli_bad_path_exits_2_with_one_line(capsys, tmp_path):
+    assert crobs(["scan-repo", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("crobs: error:") and "\n" not in err
