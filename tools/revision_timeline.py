@@ -179,7 +179,11 @@ def _request_usage(project_id: str, region: str, service: str, revisions: list[s
     except Exception as exc:
         from tools.deploy_events import _gap
 
-        gap = _gap(exc, project_id, f"crobs fetch-logs --project-id {project_id} --service {service} --json")
+        command = (
+            f"crobs fetch-logs --project-id {project_id} --region {region} --target-type service "
+            f"--target-name {service} --log-kinds requests --start {format_time(start)} --end {format_time(end)} --json"
+        )
+        gap = _gap(exc, project_id, command)
         if gap is None:
             raise
         gap["source"] = "cloud_logging"
