@@ -114,6 +114,7 @@ def test_summaries_expose_traffic_conditions_and_counts():
     assert svc["kind"] == "service" and svc["latest_ready_revision"] == "checkout-00002-def"
     assert svc["traffic"] == [{"revision": None, "latest": True, "percent": 100, "tag": None}]
     assert svc["ready"] is True
+    assert svc["create_time"] == "2026-02-20T09:00:00.123Z"  # microseconds on the wire, one record form out
     assert svc["containers"][0]["secret_refs"][0]["secret"] == "projects/demo/secrets/api-key"
     bare = summarize(_load("services", "bare"))
     assert bare["ready"] is False and bare["conditions"][0]["reason"] == "REVISION_FAILED"

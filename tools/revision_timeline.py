@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from tools.records import DataGap
-from tools.run_config import conditions, is_ready, settings, settings_map, short_name
+from tools.run_config import conditions, is_ready, rfc3339, settings, settings_map, short_name
 from tools.timewindow import format_time, parse_time, parse_window
 
 MAX_REVISIONS_PROBED = 6  # request-log probes cost two entries:list calls per revision
@@ -37,7 +37,7 @@ def ready_time(revision: dict[str, Any], events: list[dict[str, Any]] | None = N
 
 
 def _norm(value: str | None) -> str | None:
-    return format_time(parse_time(value)) if value else None
+    return rfc3339(value)
 
 
 def diff_settings(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -63,6 +63,19 @@ def platform_defaults() -> dict[str, dict[str, Any]]:
     return yaml.safe_load((DATA / "run_defaults.yaml").read_text(encoding="utf-8"))
 
 
+def rfc3339(value: Any) -> str | None:
+    """API timestamps (nanosecond precision, offsets) → the RFC 3339 UTC form every record uses."""
+    if not value:
+        return None
+    from tools.errors import UsageError
+    from tools.timewindow import format_time, parse_time
+
+    try:
+        return format_time(parse_time(str(value)))
+    except UsageError:
+        return str(value)
+
+
 def short_name(name: str | None) -> str | None:
     """`projects/p/locations/r/services/s/revisions/s-001` → `s-001`."""
     return name.rsplit("/", 1)[-1] if name else None
@@ -171,7 +184,7 @@ def conditions(resource: dict[str, Any]) -> list[dict[str, Any]]:
                 "state": _state_name(cond.get("state"), _CONDITION_STATES),
                 "reason": reason,
                 "message": cond.get("message"),
-                "last_transition_time": cond.get("lastTransitionTime"),
+                "last_transition_time": rfc3339(cond.get("lastTransitionTime")),
                 "severity": _SEVERITIES.get(cond["severity"]) if isinstance(cond.get("severity"), int)
                 else cond.get("severity"),
             }
@@ -418,8 +431,8 @@ def summarize(resource: dict[str, Any], kind: str | None = None) -> dict[str, An
         "kind": kind,
         "name": resource.get("name"),
         "short_name": short_name(resource.get("name")),
-        "create_time": resource.get("createTime"),
-        "update_time": resource.get("updateTime"),
+        "create_time": rfc3339(resource.get("createTime")),
+        "update_time": rfc3339(resource.get("updateTime")),
         "creator": resource.get("creator"),
         "last_modifier": resource.get("lastModifier"),
         "generation": resource.get("generation"),
@@ -462,8 +475,8 @@ def summarize(resource: dict[str, Any], kind: str | None = None) -> dict[str, An
             execution_count=resource.get("executionCount", 0),
             latest_execution={
                 "name": short_name(latest.get("name")),
-                "create_time": latest.get("createTime"),
-                "completion_time": latest.get("completionTime"),
+                "create_time": rfc3339(latest.get("createTime")),
+                "completion_time": rfc3339(latest.get("completionTime")),
                 "completion_status": _state_name(latest.get("completionStatus"), _COMPLETION),
             }
             if latest
@@ -477,8 +490,8 @@ def summarize(resource: dict[str, Any], kind: str | None = None) -> dict[str, An
             parallelism=resource.get("parallelism") or 0,
             max_retries=task.get("maxRetries", platform_defaults()["job"]["max_retries"]),
             task_timeout_seconds=duration_seconds(task.get("timeout")),
-            start_time=resource.get("startTime"),
-            completion_time=resource.get("completionTime"),
+            start_time=rfc3339(resource.get("startTime")),
+            completion_time=rfc3339(resource.get("completionTime")),
             running=resource.get("runningCount", 0),
             succeeded=resource.get("succeededCount", 0),
             failed=resource.get("failedCount", 0),
