@@ -109,6 +109,8 @@ class Setting(TypedDict, total=False):
     origin: str  # terraform | knative | gcloud | dockerfile | procfile | api
     resource: str  # e.g. google_cloud_run_v2_service.app, or the API resource name
     target_name: str | None  # the Cloud Run service/job name when known
+    expression: str  # declared config: the expression as written, e.g. `var.max_instances`
+    value_ref: str  # declared config: path:line where that expression's value was found (variables.tf default)
 
 
 class Finding(TypedDict, total=False):
