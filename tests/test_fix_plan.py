@@ -79,3 +79,13 @@ def test_permanent_code_fix_is_skipped_without_a_code_line():
     assert not any("src/" in f["action"] for f in plan["permanent"])
     assert "the current value" not in " ".join(f["action"] for f in plan["immediate"])
     assert _Values(lang="ja")["current_memory"] == "現在値"
+
+
+def test_low_confidence_guesses_get_only_their_cheapest_fix_and_only_near_the_top():
+    top = dict(BG, confidence="medium")
+    low2 = dict(NAI, confidence="low")
+    low4 = {"label": "memory-limit-exceeded", "rank": 4, "confidence": "low", "kinds": {}}
+    plan = fix_plan([top, low2, low4], ITEMS, TARGET, "en")
+    assert [f["addresses"] for f in plan["immediate"] if 2 in f["addresses"]] == [[2]]
+    assert all(2 not in f["addresses"] for f in plan["permanent"])
+    assert all(4 not in f["addresses"] for f in plan["immediate"] + plan["permanent"])

@@ -251,7 +251,7 @@ def finding_items(findings: list[dict[str, Any]], window_start: str) -> list[dic
         snippet = _one_line(str(finding.get("snippet") or finding.get("pattern") or "").replace("`", "'"), 70)
         values = {
             **finding,
-            "symbol": finding.get("enclosing_symbol") or "?",
+            "symbol": finding.get("enclosing_symbol") or finding.get("path") or "?",
             "snippet_short": snippet,
             "handler_note_en": f", reached from request handler `{handler}`" if handler else
             (", inside a request path" if in_path else ""),

@@ -19,6 +19,7 @@ from tools.paths import DATA
 
 REMEDIATION_PATH = DATA / "remediation.yaml"
 MAX_PER_HORIZON = 6
+LOW_RANKS_WITH_FIX = 3  # low-confidence candidates below this rank get no fix at all
 _FIELDS = ("action", "expected_impact", "risk")
 
 
@@ -114,6 +115,8 @@ def fix_plan(candidates: list[dict[str, Any]], items: list[dict[str, Any]], targ
 
     Ruled-out candidates get no fix; when `healthy` is on top only its entry is
     offered, since acting on low-confidence guesses in a quiet window does harm.
+    Other low-confidence candidates get only their first immediate fix, and
+    only within the top LOW_RANKS_WITH_FIX ranks.
     """
     templates = load_remediation()
     by_id = {i["id"]: i for i in items}
@@ -125,8 +128,14 @@ def fix_plan(candidates: list[dict[str, Any]], items: list[dict[str, Any]], targ
     for candidate in chosen:
         entries = templates.get(candidate["label"]) or {}
         values = _Values({**shared, **candidate_values(candidate, by_id)}, lang=lang)
+        weak = candidate.get("confidence") == "low" and candidate["label"] != "healthy" and candidate is not chosen[0]
+        if weak and candidate["rank"] > LOW_RANKS_WITH_FIX:
+            continue
         for horizon in ("immediate", "permanent"):
-            for entry in entries.get(horizon) or []:
+            options = entries.get(horizon) or []
+            if weak:  # a low-confidence guess gets its cheapest mitigation only, not a redesign
+                options = options[:1] if horizon == "immediate" else []
+            for entry in options:
                 if any(values.get(need) is None for need in entry.get("needs") or []):
                     continue
                 rendered = {field: _render(entry[field], values, lang) for field in _FIELDS}

@@ -247,6 +247,16 @@ def report_gaps(gaps: list[dict[str, Any]]) -> list[dict[str, str]]:
     return rows
 
 
+def prevention_labels(rows: list[dict[str, Any]], limit: int = 3) -> list[str]:
+    """The top candidate's label plus other medium/high ones: alerts for guesses are noise."""
+    labels: list[str] = []
+    for position, row in enumerate(rows):
+        if position == 0 or row["confidence"] in ("medium", "high"):
+            if row["label"] not in labels:
+                labels.append(row["label"])
+    return labels[:limit]
+
+
 def _prevention(labels: list[str], target: dict[str, Any], lang: str) -> list[dict[str, str]]:
     try:
         from tools.prevention import prevention_plan
@@ -293,7 +303,7 @@ def build_report(*, target: dict[str, Any], start: datetime, end: datetime, item
     window: dict[str, str] = {"start": window_start, "end": format_time(end)}
     if window_note:
         window["note"] = line(window_note)
-    labels = [r["label"] for r in rows if not r["label"] == "healthy"] or [r["label"] for r in rows]
+    labels = prevention_labels(rows)
     report = {
         "title": line(_t("title", lang, name=clean_target["target_name"] or "Cloud Run")),
         "generated_at": format_time((generated_at or datetime.now(UTC)).replace(microsecond=0)),
