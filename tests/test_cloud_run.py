@@ -147,3 +147,16 @@ def test_cli_json_against_the_replay_server(server):
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=Path(__file__).parent.parent,
                           timeout=60)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "describe-job" in done.stderr
+
+
+def test_replay_pages_lists_the_way_the_client_follows_them(server):
+    from tools.gcp_clients import run_client
+
+    before = server.count("run.revisions.list")
+    parent = "projects/demo/locations/us-central1/services/checkout"
+    names = [r.name.rsplit("/", 1)[1] for r in run_client("revisions").list_revisions(
+        request={"parent": parent, "page_size": 1})]
+    assert names == ["checkout-00001-abc", "checkout-00002-def"]
+    assert server.count("run.revisions.list") - before == 2  # one page each, nextPageToken followed
+    jobs = [j.name for j in run_client("jobs").list_jobs(request={"parent": "projects/demo/locations/-"})]
+    assert jobs == ["projects/demo/locations/us-central1/jobs/nightly"]
