@@ -138,8 +138,9 @@ class Logs:
             "resource": {"type": res.type, "labels": dict(res.labels)},
             "timestamp": fmt(ts),
             "receiveTimestamp": fmt(ts + timedelta(milliseconds=self.rng.randint(40, 900))),
-            "severity": severity,
         }
+        if severity != "DEFAULT":  # proto3 JSON leaves the default enum value out, as entries:list does
+            entry["severity"] = severity
         labels = dict(res.entry_labels)
         if instance:
             labels["instanceId"] = instance

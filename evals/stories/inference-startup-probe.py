@@ -130,7 +130,7 @@ def build() -> g.Case:
         inst = c.logs.instance_id()
         t0 = g.at(sync, seconds=5 + k * 250)
         c.logs.system(t0, res, inst, f"Starting new instance. Reason: {g.AUTOSCALING}")
-        c.logs.app(g.at(t0, seconds=2.5), res, inst, "INFO google.auth._default: No project ID could be determined from the credentials; using the metadata server", stream="stderr", severity="INFO")
+        c.logs.app(g.at(t0, seconds=2.5), res, inst, "INFO google.auth._default: No project ID could be determined from the credentials; using the metadata server", stream="stderr")
         probe_ids.append(c.logs.system(g.at(t0, seconds=240.2), res, inst,
                                        g.tcp_probe_failed("embedder-1", 8080, 1, "DEADLINE_EXCEEDED"), "ERROR"))
         for _ in range(6):

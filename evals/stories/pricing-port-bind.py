@@ -158,7 +158,7 @@ def build() -> g.Case:
         t0 = g.at(deploy_at, seconds=6 + k * 251)
         c.logs.system(t0, res_new, inst, f"Starting new instance. Reason: {g.ROLLOUT}")
         listen_ids.append(c.logs.app(g.at(t0, seconds=0.8), res_new, inst, t0.strftime("%Y/%m/%d %H:%M:%S") + " pricing listening on 127.0.0.1:8080",
-                                     stream="stderr", severity="ERROR"))
+                                     stream="stderr"))
         probe_ids.append(c.logs.system(g.at(t0, seconds=240.4), res_new, inst, g.tcp_probe_failed("pricing-1", 8080), "ERROR"))
     ready_id = c.logs.ready_event(g.at(deploy_at, seconds=494), res_new, new, False, msg)
     c.expect = {
