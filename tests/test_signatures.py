@@ -7,7 +7,7 @@ import yaml
 
 from tools.errors import InputError
 from tools.paths import DATA
-from tools.signatures import MAX_EXAMPLES, SignatureMatcher, load_signatures, match_records
+from tools.signatures import MAX_EXAMPLES, SignatureMatcher, load_signatures, match_records, required_literals
 
 SIGS = load_signatures()
 MATCHER = SignatureMatcher(SIGS)
@@ -150,3 +150,15 @@ def test_bad_catalogs_fail_with_one_line(tmp_path, body, fragment):
         load_signatures(path)
     assert fragment in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_prescreen_uses_required_fragments_for_every_signature():
+    # every catalog regex yields a literal fragment, so no IGNORECASE full-regex fallback slows the prescreen
+    assert MATCHER.fallback is None
+    assert required_literals(r"Memory limit of \d+ ?Mi?B exceeded") == ["memory limit of "]
+    assert required_literals(r"ECONNREFUSED|Connection refused") == ["connection refused", "econnrefused"]
+    assert required_literals(r"[A-Z]+\d*") is None
+    # a fragment ending the word set makes longer words with that prefix redundant, not missed
+    matcher = SignatureMatcher([{**SIGS[0], "id": "A", "regex": "abc"}, {**SIGS[0], "id": "B", "regex": "abcdef"}])
+    assert [s["id"] for s in matcher.match_message("xx ABCDEF yy", "system")] == ["A", "B"]
+    assert matcher.match_message("xx ABD yy", "system") == []

@@ -39,6 +39,8 @@ MAX_SCAN_CHARS = 8192
 MAX_EXAMPLES = 3
 MAX_IDS = 20  # revisions / instance ids kept per hit
 EXAMPLE_MESSAGE_CHARS = 300
+CACHE_ENTRIES = 4096  # exact-text results remembered (cleared when full: memory stays bounded)
+CACHE_TEXT_CHARS = 400
 
 
 class SignatureExample(TypedDict):
@@ -125,6 +127,83 @@ def load_signatures(path: str | Path | None = None) -> list[dict[str, Any]]:
     return sigs
 
 
+def required_literals(regex: str) -> list[str] | None:
+    """Lower-cased literal fragments such that every match of `regex` contains one of them, or None.
+
+    The prescreen searches these with one case-sensitive alternation over the
+    lower-cased message, which Python's `re` runs several times faster than an
+    IGNORECASE alternation of the full patterns (measured ~5x on log lines).
+    """
+    from re import _parser as sre_parse  # the stdlib's own pattern parser (re.sre_parse before 3.11)
+
+    try:
+        tree = sre_parse.parse(regex, re.IGNORECASE)
+    except re.error:
+        return None
+    return _seq_literals(list(tree))
+
+
+def _seq_literals(items: list[Any]) -> list[str] | None:
+    from re import _constants as c
+
+    candidates: list[list[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            candidates.append(["".join(run).lower()])
+            run.clear()
+
+    for op, arg in items:
+        if op is c.LITERAL:
+            run.append(chr(arg))
+            continue
+        flush()
+        found: list[str] | None = None
+        if op is c.SUBPATTERN:
+            found = _seq_literals(list(arg[-1]))
+        elif op is c.BRANCH:
+            branches = [_seq_literals(list(b)) for b in arg[1]]
+            if all(branches):
+                found = sorted({lit for b in branches for lit in b})  # type: ignore[union-attr]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
+            found = _seq_literals(list(arg[2]))
+        if found:
+            candidates.append(found)
+    flush()
+    if not candidates:
+        return None
+    # the most selective requirement: longest shortest-alternative, then fewest alternatives
+    return max(candidates, key=lambda alts: (min(len(a) for a in alts), -len(alts)))
+
+
+MIN_LITERAL = 3  # shorter fragments would let most lines through the prescreen
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """One alternation regex for a set of literals, factored as a trie.
+
+    `con(?:nection (?:refused|reset)|tainer ...)` costs Python's backtracking
+    engine one branch per distinct next character instead of one per word: on
+    typical log lines ~5x faster than the flat alternation of ~130 fragments.
+    A word that is a prefix of others ends its subtree (the prefix suffices).
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        if "" in node:
+            return ""
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return build(trie) if trie else "(?!)"
+
+
 def _check_kind(kind: str | None) -> str:
     """Normalized kind to the catalog's kinds: unknown app output is treated as stdout."""
     if kind in LOG_KINDS:
@@ -142,7 +221,19 @@ class SignatureMatcher:
     def __init__(self, signatures: list[dict[str, Any]] | None = None) -> None:
         self.signatures = signatures if signatures is not None else load_signatures()
         self.by_id = {s["id"]: s for s in self.signatures}
-        self.prescreen = re.compile("|".join(f"(?:{s['regex']})" for s in self.signatures), re.IGNORECASE)
+        literals: set[str] = set()
+        fallback: list[str] = []
+        for sig in self.signatures:
+            lits = required_literals(sig["regex"])
+            if lits and min(len(x) for x in lits) >= MIN_LITERAL:
+                literals.update(lits)
+            else:
+                fallback.append(f"(?:{sig['regex']})")
+        # ONE alternation over the required fragments, searched in the lower-cased text; signatures
+        # without a usable fragment keep their full regex in a (rarely non-empty) IGNORECASE fallback.
+        self.prescreen = re.compile(_trie_regex(literals))
+        self.fallback = re.compile("|".join(fallback), re.IGNORECASE) if fallback else None
+        self._cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._by_kind: dict[str, list[tuple[dict[str, Any], re.Pattern[str]]]] = {k: [] for k in LOG_KINDS}
         for sig in self.signatures:
             compiled = re.compile(sig["regex"], re.IGNORECASE)
@@ -161,9 +252,19 @@ class SignatureMatcher:
     def match_message(self, message: str, kind: str) -> list[dict[str, Any]]:
         """Signatures whose regex matches `message` and that may appear in log kind `kind`."""
         text = message[:MAX_SCAN_CHARS]
-        if self.prescreen.search(text) is None:
-            return []
-        return [sig for sig, rx in self._by_kind[_check_kind(kind)] if rx.search(text)]
+        key = (kind, text)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        if self.prescreen.search(text.lower()) is None and (self.fallback is None or not self.fallback.search(text)):
+            found: list[dict[str, Any]] = []
+        else:
+            found = [sig for sig, rx in self._by_kind[_check_kind(kind)] if rx.search(text)]
+        if len(text) <= CACHE_TEXT_CHARS:  # platform texts repeat verbatim; app lines mostly do not
+            if len(self._cache) >= CACHE_ENTRIES:
+                self._cache.clear()
+            self._cache[key] = found
+        return found
 
     def match(self, record: LogRecord) -> list[dict[str, Any]]:
         if not self.wants(record):
