@@ -300,6 +300,13 @@ def test_persistent_503_becomes_a_gap(server):
     assert "503" in result["data_gaps"][0]["why_missing"]
 
 
+def test_a_slow_page_times_out_and_is_retried(server, monkeypatch):
+    monkeypatch.setenv("CROBS_LOGGING_TIMEOUT", "0.2")
+    server.inject(ROUTE, delay=0.6, times=1)
+    result = fetch_logs(PROJECT, "service", SERVICE, START, END, severity_min="ERROR")
+    assert result["calls"] == 2 and result["records"] and result["data_gaps"] == []
+
+
 def test_dead_network_is_a_gap(monkeypatch):
     import socket
 

@@ -2,6 +2,8 @@
 
 import json
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from hypothesis import strategies as st
 
 from tools.log_filter import And, FilterError, Global, Not, Or, compile_filter, parse, time_bounds, time_key
 from tools.replay.logging_api import LogStore, answer
+from tools.replay.server import ReplayServer
 
 sys.path.insert(0, str(Path(__file__).parent))
 from logfixture import make_entries, write_case  # noqa: E402
@@ -153,3 +156,44 @@ def test_arbitrary_filters_get_200_or_400_never_500(store, text):
         assert body["error"]["message"]
     else:
         assert isinstance(body.get("entries", []), list)
+
+
+@pytest.fixture(scope="module")
+def http_server(tmp_path_factory):
+    with ReplayServer(write_case(tmp_path_factory.mktemp("http"), make_entries(42))) as srv:
+        yield srv
+
+
+def _post(url, body: bytes):
+    request = urllib.request.Request(url + "/v2/entries:list", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.text(max_size=40), st.lists(_ATOMS, max_size=10).map("".join)))
+def test_arbitrary_filters_over_http_never_500(http_server, text):
+    body = json.dumps({"resourceNames": ["projects/demo-proj"], "filter": text}).encode()
+    status, payload = _post(http_server.url, body)
+    assert status in (200, 400), payload
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[1,2]",
+        b'{"resourceNames": "projects/x"}',
+        b'{"resourceNames": ["folders/1"]}',
+        b'{"resourceNames": ["projects/demo-proj"], "orderBy": "severity"}',
+        b'{"resourceNames": ["projects/demo-proj"], "pageSize": -1}',
+        b'{"resourceNames": ["projects/demo-proj"], "filter": 5}',
+    ],
+)
+def test_malformed_requests_are_400(http_server, body):
+    status, payload = _post(http_server.url, body)
+    assert status == 400 and payload["error"]["status"] == "INVALID_ARGUMENT"

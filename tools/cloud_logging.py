@@ -315,7 +315,9 @@ class LogFetch:
             LIMITER.acquire(self.project_id)
             self.calls += 1
             try:
-                return connection.api_request(method="POST", path="/entries:list", data=body, timeout=60)
+                return connection.api_request(
+                    method="POST", path="/entries:list", data=body, timeout=_env_float("CROBS_LOGGING_TIMEOUT", 60.0)
+                )
             except gexc.Forbidden as exc:
                 self._gap(
                     f"permission denied reading logs in project {self.project_id} (needs {VIEWER_ROLE}): "
