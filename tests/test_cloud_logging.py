@@ -386,6 +386,7 @@ def test_normalize_audit_json_and_job_entries():
     assert out["message"] == "order placed" and out["http"] is None and out["trace"].startswith("projects/")
     job = normalize_entry(by_kind["joberr"])
     assert job["resource"]["job_name"] == JOB and job["instance_id"] and job["log_kind"] == "stderr"
+    assert job["resource"]["execution_name"] == EXECUTION and job["resource"]["task_index"] in ("0", "1", "2")
     sysline = normalize_entry(by_kind["sysoom"])
     assert sysline["log_name"] == "run.googleapis.com/varlog/system" and sysline["log_kind"] == "system"
     odd = normalize_entry({"logName": "projects/p/logs/custom%2Flog", "jsonPayload": {"a": 1}, "severity": 500})

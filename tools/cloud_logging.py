@@ -177,6 +177,9 @@ def _utc(timestamp: Any) -> str:
         return timestamp
 
 
+_JOB_LABELS = ("run.googleapis.com/execution_name", "run.googleapis.com/task_index")
+
+
 def normalize_entry(entry: dict[str, Any]) -> LogRecord:
     """One REST LogEntry dict as the compact record analysis and the report read."""
     log_name = short_log_name(str(entry.get("logName") or ""))
@@ -188,13 +191,17 @@ def normalize_entry(entry: dict[str, Any]) -> LogRecord:
         from tools.log_filter import SEVERITIES
 
         severity = next((name for name, level in SEVERITIES.items() if level == severity), str(severity))
+    resource_labels = {str(k): str(v) for k, v in (resource.get("labels") or {}).items()}
+    for key in _JOB_LABELS:  # a job's execution and task live in entry labels; analysis groups by them
+        if key in labels:
+            resource_labels.setdefault(key.split("/", 1)[1], str(labels[key]))
     return {
         "timestamp": _utc(entry.get("timestamp")),
         "severity": str(severity).upper(),
         "log_kind": kind_of_log_id(log_name),  # type: ignore[typeddict-item]
         "log_name": log_name,
         "resource_type": str(resource.get("type") or ""),
-        "resource": {str(k): str(v) for k, v in (resource.get("labels") or {}).items()},
+        "resource": resource_labels,
         "instance_id": labels.get("instanceId") or None,
         "http": _http(entry.get("httpRequest")),
         "message": _message(entry),
