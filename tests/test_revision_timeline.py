@@ -92,14 +92,26 @@ def live(server, monkeypatch):
     server.clear_faults()
 
 
-def test_tool_reads_revisions_and_request_logs(live):
-    before = live.count("logging.entries.list")
+def test_tool_takes_serving_periods_from_metrics_in_one_call(live):
+    logs, metrics = live.count("logging.entries.list"), live.count("monitoring.timeseries.list")
     result = revision_timeline(P, R, "checkout", start="2026-03-01T09:00:00Z", end="2026-03-01T11:00:00Z")
     _, by = _changes(result)
     assert "memory" in by and "image" in by
-    assert [(p["revision"], p["start"], p["end"]) for p in result["serving_periods"]] == [
-        ("checkout-00001-abc", "2026-03-01T09:30:00Z", "2026-03-01T09:41:30Z"),
-        ("checkout-00002-def", "2026-03-01T09:42:00Z", "2026-03-01T10:50:00Z"),
+    assert [(p["revision"], p["start"], p["end"], p["requests"], p["basis"]) for p in result["serving_periods"]] == [
+        ("checkout-00001-abc", "2026-03-01T10:01:00Z", "2026-03-01T10:01:00Z", 5, "cloud_monitoring"),
+        ("checkout-00002-def", "2026-03-01T10:01:00Z", "2026-03-01T10:04:00Z", 195, "cloud_monitoring"),
+    ]
+    assert live.count("monitoring.timeseries.list") - metrics == 1
+    assert live.count("logging.entries.list") - logs == 0
+
+
+def test_tool_falls_back_to_request_log_probes_without_metrics(live):
+    live.inject("monitoring.timeseries.list", status=403)
+    before = live.count("logging.entries.list")
+    result = revision_timeline(P, R, "checkout", start="2026-03-01T09:00:00Z", end="2026-03-01T11:00:00Z")
+    assert [(p["revision"], p["start"], p["end"], p["basis"]) for p in result["serving_periods"]] == [
+        ("checkout-00001-abc", "2026-03-01T09:30:00Z", "2026-03-01T09:41:30Z", "request_logs"),
+        ("checkout-00002-def", "2026-03-01T09:42:00Z", "2026-03-01T10:50:00Z", "request_logs"),
     ]
     assert live.count("logging.entries.list") - before == 4  # two one-entry probes per revision
     assert result["data_gaps"] == []
@@ -113,6 +125,7 @@ def test_tool_failures(live):
     assert result["revisions"] == [] and "roles/run.viewer" in result["data_gaps"][0]["why_missing"]
     live.clear_faults()
     live.inject("logging.entries.list", status=403)
+    live.inject("monitoring.timeseries.list", status=403)
     result = revision_timeline(P, R, "checkout", start="2026-03-01T09:00:00Z", end="2026-03-01T11:00:00Z")
     assert result["changes"] and result["serving_periods"][0]["basis"] == "latest_ready"
     assert result["data_gaps"][0]["source"] == "cloud_logging"

@@ -213,6 +213,43 @@ def build_filter(metric_type: str, resource_type: str, label: str, target: str, 
     )
 
 
+def query_params(spec: dict[str, Any], filter_text: str, start: Any, end: Any) -> list[tuple[str, str]]:
+    """ListTimeSeriesRequest as the REST query string: dotted names, groupByFields repeated."""
+    return [
+        ("filter", filter_text),
+        ("interval.startTime", format_time(start)),
+        ("interval.endTime", format_time(end)),
+        ("aggregation.alignmentPeriod", metric_specs()["alignment_period"]),
+        ("aggregation.perSeriesAligner", spec["aligner"]),
+        ("aggregation.crossSeriesReducer", spec["reducer"]),
+        *[("aggregation.groupByFields", field) for field in spec.get("group_by") or []],
+        ("view", "FULL"),
+    ]
+
+
+def revision_usage(project_id: str, region: str, service: str, start: Any, end: Any) -> dict[str, dict[str, Any]]:
+    """{revision: {first_seen, last_seen, requests, basis}} from request_count by revision: one call.
+
+    Raises MonitoringError when the call fails; empty when there are no series.
+    """
+    spec = {"aligner": "ALIGN_DELTA", "reducer": "REDUCE_SUM", "combine": "sum",
+            "group_by": ["resource.label.revision_name"]}
+    filter_text = build_filter("run.googleapis.com/request_count", "cloud_run_revision", "service_name", service,
+                               region)
+    points = combine(list_time_series(_session(), project_id, query_params(spec, filter_text, start, end)), spec)
+    usage: dict[str, dict[str, Any]] = {}
+    for point in points:
+        revision = point["labels"].get("revision_name")
+        if not revision or not point["value"]:
+            continue
+        entry = usage.setdefault(revision, {"first_seen": point["time"], "last_seen": point["time"], "requests": 0,
+                                            "basis": "cloud_monitoring"})
+        entry["last_seen"] = max(entry["last_seen"], point["time"])
+        entry["first_seen"] = min(entry["first_seen"], point["time"])
+        entry["requests"] += int(point["value"])
+    return usage
+
+
 # -- the REST call ------------------------------------------------------------
 
 
@@ -313,16 +350,7 @@ def fetch_metrics(
     for spec in block["metrics"]:
         resource_type = spec.get("resource_type") or block["resource_type"]
         filter_text = build_filter(spec["type"], resource_type, block["target_label"], str(target), region)
-        params = [
-            ("filter", filter_text),
-            ("interval.startTime", format_time(window_start)),
-            ("interval.endTime", format_time(window_end)),
-            ("aggregation.alignmentPeriod", specs["alignment_period"]),
-            ("aggregation.perSeriesAligner", spec["aligner"]),
-            ("aggregation.crossSeriesReducer", spec["reducer"]),
-            *[("aggregation.groupByFields", field) for field in spec.get("group_by") or []],
-            ("view", "FULL"),
-        ]
+        params = query_params(spec, filter_text, window_start, window_end)
         queries += 1
         try:
             raw = list_time_series(session, project_id, params)

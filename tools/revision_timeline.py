@@ -5,7 +5,10 @@ revision's settings diff (image, env names, memory, concurrency, ...) with
 the period it served requests. Serving periods come from the best evidence
 available, and each says its basis:
 
-- `request_logs`: first and last request seen on the revision (exact);
+- `cloud_monitoring`: minutes with requests in request_count by revision
+  (one call, whatever the traffic);
+- `request_logs`: first and last request seen on the revision (exact; two
+  one-entry probes per recent revision, used when there are no metrics);
 - `service_traffic`: the service's current traffic split (now only);
 - `latest_ready`: traffic follows the latest ready revision, so each ready
   revision served from its Ready time until the next one's (inferred).
@@ -121,10 +124,11 @@ def build_timeline(
     periods: list[dict[str, Any]] = []
     if request_usage:
         for name, usage in sorted(request_usage.items(), key=lambda kv: kv[1].get("first_seen") or ""):
-            periods.append(
-                {"revision": name, "start": usage.get("first_seen"), "end": usage.get("last_seen"),
-                 "basis": "request_logs"}
-            )
+            period = {"revision": name, "start": usage.get("first_seen"), "end": usage.get("last_seen"),
+                      "basis": usage.get("basis", "request_logs")}
+            if "requests" in usage:
+                period["requests"] = usage["requests"]
+            periods.append(period)
     elif traffic_now and all(t["latest"] for t in traffic_now):
         ready_rows = [r for r in rows if r["ready_time"] and r["ready"] is not False]
         ready_rows.sort(key=lambda r: r["ready_time"])
@@ -192,6 +196,16 @@ def _request_usage(project_id: str, region: str, service: str, revisions: list[s
     return usage, []
 
 
+def _metric_usage(project_id: str, region: str, service: str, start: Any, end: Any) -> dict[str, dict[str, Any]]:
+    """Serving periods from request_count by revision (one call); empty when unavailable, so logs are probed."""
+    from tools.cloud_monitoring import MonitoringError, revision_usage
+
+    try:
+        return revision_usage(project_id, region, service, start, end)
+    except MonitoringError:
+        return {}
+
+
 # tool
 def revision_timeline(
     project_id: str,
@@ -229,13 +243,15 @@ def revision_timeline(
     usage: dict[str, dict[str, Any]] = {}
     if start:
         window_start, window_end = parse_window(start, end)
+        usage = _metric_usage(project_id, region, service, window_start, window_end)
         created = sorted(
             (r for r in revisions if r.get("createTime") and parse_time(r["createTime"]) < window_end
              and is_ready(r) is not False),
             key=lambda r: r.get("createTime") or "",
         )[-MAX_REVISIONS_PROBED:]
-        usage, gaps = _request_usage(project_id, region, service, [short_name(r["name"]) for r in created],
-                                     window_start, window_end)
+        if not usage:
+            usage, gaps = _request_usage(project_id, region, service, [short_name(r["name"]) for r in created],
+                                         window_start, window_end)
     result = build_timeline(revisions, service_json, None, usage)
     result["data_gaps"] = gaps
     return result
