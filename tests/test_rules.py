@@ -96,7 +96,8 @@ def test_against_evidence_drops_a_level_or_rules_out():
 
 
 def test_signature_label_is_a_symptom_for_every_rule():
-    hit = runtime("h", "signature", signature_id="oom_limit", labels=["memory-limit-exceeded"], count=3)
+    hit = runtime("h", "signature", signature_id="oom_limit", labels=["memory-limit-exceeded"], count=3,
+                  primary_label="memory-limit-exceeded")
     cand = by_label(evaluate([hit, item("m", "setting", setting="memory", number=512)]))["memory-limit-exceeded"]
     assert cand["confidence"] == "high"
     assert cand["onset"] == "2026-02-12T00:10:00Z"
@@ -112,3 +113,13 @@ def test_quiet_request_logs_cap_code_and_config_at_low_unless_something_was_repo
     assert "quiet" in capped["why"]["en"]
     card = item("c1", "user_report", source="trello", text="jobs stuck in queued")
     assert by_label(evaluate(code + [quiet, card]))["background-work-outside-request"]["confidence"] == "medium"
+
+
+def test_a_signature_shared_by_several_causes_cannot_make_one_high():
+    shared = runtime("h", "signature", signature_id="NO_AVAILABLE_INSTANCE", count=30,
+                     labels=["no-available-instance", "cold-start-latency"], primary_label="no-available-instance")
+    zero_min = item("m", "setting", setting="min_instances", number=0)
+    found = by_label(evaluate([shared, zero_min]))
+    assert found["no-available-instance"]["confidence"] == "medium"
+    assert found["cold-start-latency"]["confidence"] == "low"
+    assert found["cold-start-latency"]["flags"] == ["secondary_symptom", "condition"]

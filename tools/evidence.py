@@ -298,6 +298,27 @@ def deploy_items(events: list[dict[str, Any]], onset: str | None) -> list[dict[s
     return items
 
 
+def _message_labels(message: str) -> tuple[list[str], list[str]]:
+    """Signature ids and labels (strongest first) whose catalog text a condition message carries.
+
+    Cloud Run repeats the deploy-time failure text (e.g. "failed to start and
+    listen on the port") in revision conditions, so the catalog labels them.
+    """
+    if not message:
+        return [], []
+    from tools.signatures import default_matcher
+
+    matcher = default_matcher()
+    ids: list[str] = []
+    labels: list[str] = []
+    for kind in ("audit_system_event", "system", "requests"):
+        for sig in matcher.match_message(message, kind):
+            if sig["id"] not in ids:
+                ids.append(sig["id"])
+                labels.extend(label for label in sig["labels"] if label not in labels)
+    return ids, labels
+
+
 def condition_items(conditions: list[dict[str, Any]], window_start: str) -> list[dict[str, Any]]:
     """Failed Cloud Run resource conditions: `{type, state, reason, message, raw_ref, source, timestamp}`."""
     items = []
@@ -306,6 +327,7 @@ def condition_items(conditions: list[dict[str, Any]], window_start: str) -> list
         failed = "FAILED" in state.upper() or str(cond.get("status", "")).lower() == "false"
         if not failed or not cond.get("raw_ref"):
             continue
+        sig_ids, labels = _message_labels(str(cond.get("message") or ""))
         values = {"condition_type": cond.get("type") or "?", "state": state or "?",
                   "reason": cond.get("reason") or cond.get("revision_reason") or "?",
                   "message": _one_line(str(cond.get("message") or "").replace("`", "'"), 160) or "-"}
@@ -313,7 +335,8 @@ def condition_items(conditions: list[dict[str, Any]], window_start: str) -> list
             f"condition:{index}", "condition", cond.get("source") or "cloud_run_revision", cond["raw_ref"],
             cond.get("timestamp") or window_start, static=not cond.get("timestamp"),
             attrs={"condition_type": cond.get("type"), "state": state, "failed": True,
-                   "reason": values["reason"], "message": cond.get("message")},
+                   "reason": values["reason"], "message": cond.get("message"),
+                   "signature_ids": sig_ids, "labels": labels, "primary_label": labels[0] if labels else None},
             confidence="high", strength=1.0, signal=render_signal(["condition"], values),
         ))
     return items

@@ -25,6 +25,7 @@ MAX_ROWS = 15
 PER_CANDIDATE = {1: 5, 2: 3}  # rows a candidate may add, by rank; later ranks get 2
 _KIND_NAMES = {
     "runtime_symptom": {"en": "runtime symptom", "ja": "実行時の症状"},
+    "secondary_symptom": {"en": "runtime symptom shared with other causes", "ja": "他の原因とも共通する実行時の症状"},
     "user_symptom": {"en": "user-reported symptom", "ja": "ユーザー報告の症状"},
     "mechanism": {"en": "mechanism (code)", "ja": "仕組み（コード）"},
     "condition": {"en": "condition (config)", "ja": "条件（設定）"},
@@ -162,7 +163,8 @@ def rationale(candidate: dict[str, Any], ev_of: dict[str, str], lang: str,
         if kinds.get(kind):
             name = _KIND_NAMES[kind][lang]
             parts.append(f"{name} {refs}" if refs else name)
-    missing = [k for k in ("runtime_symptom", "mechanism", "condition") if not kinds.get(k)]
+    missing = [k for k in ("runtime_symptom", "mechanism", "condition") if not kinds.get(k)
+               and not (k == "runtime_symptom" and kinds.get("secondary_symptom"))]
     if missing:
         parts.append(_t("not_seen", lang, kinds=sep.join(_KIND_NAMES[k][lang] for k in missing)))
     why = (candidate.get("why") or {}).get(lang) or (candidate.get("why") or {}).get("en") or "-"

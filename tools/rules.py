@@ -26,7 +26,7 @@ from tools.paths import DATA
 
 RULES_PATH = DATA / "rules.yaml"
 SECTIONS = ("symptom", "condition", "mechanism", "change", "against")
-KIND_ORDER = ("runtime_symptom", "user_symptom", "mechanism", "condition", "change")
+KIND_ORDER = ("runtime_symptom", "secondary_symptom", "user_symptom", "mechanism", "condition", "change")
 _LEVELS = ("low", "medium", "high")
 _RESERVED = {"type", "weight", "strength", "all"}
 _USER_SOURCES = {"trello", "user_report"}
@@ -205,10 +205,12 @@ def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dic
         for clause in clauses:
             for item in match_clause(clause, items, label):
                 if section == "symptom":
-                    key = "user_symptom" if _is_user(clause, item) else "runtime_symptom"
+                    key = ("user_symptom" if _is_user(clause, item) else
+                           "secondary_symptom" if clause.get("strength") == "secondary" else "runtime_symptom")
                 else:
                     key = section
-                if all(item is not other for _, other in kinds[key]):
+                if all(item is not other for k in kinds for _, other in kinds[k] if k != "against"
+                       or section == "against"):
                     kinds[key].append((clause, item))
     flags = {k for k in KIND_ORDER if kinds[k]}
     if not flags and not kinds["against"]:
