@@ -307,6 +307,33 @@ def test_a_slow_page_times_out_and_is_retried(server, monkeypatch):
     assert result["calls"] == 2 and result["records"] and result["data_gaps"] == []
 
 
+def test_a_non_json_answer_is_a_gap(monkeypatch):
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Portal(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - stdlib name
+            body = b"<html>sign in to the wifi</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            return
+
+    portal = HTTPServer(("127.0.0.1", 0), Portal)
+    threading.Thread(target=portal.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        monkeypatch.setenv("CROBS_GCP_ENDPOINT", f"http://127.0.0.1:{portal.server_address[1]}")
+        result = fetch_logs(PROJECT, "service", SERVICE, START, END)
+    finally:
+        portal.shutdown()
+        portal.server_close()
+    assert result["records"] == [] and "not JSON" in result["data_gaps"][0]["why_missing"]
+
+
 def test_dead_network_is_a_gap(monkeypatch):
     import socket
 

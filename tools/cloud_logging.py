@@ -354,6 +354,9 @@ class LogFetch:
                     break
             except (rexc.ConnectionError, rexc.Timeout) as exc:
                 last_problem = f"Cloud Logging unreachable: {type(exc).__name__}"
+            except ValueError as exc:  # a 2xx that is not JSON: a proxy or captive portal answered
+                self._gap(f"Cloud Logging answered with something that is not JSON ({type(exc).__name__})")
+                return None
         self._gap(f"{last_problem} (after {ATTEMPTS} attempts with backoff)")
         return None
 
