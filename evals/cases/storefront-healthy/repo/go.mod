@@ -1,0 +1,3 @@
+module example.com/storefront-api
+
+go 1.23
