@@ -438,3 +438,20 @@ def test_iter_entries_file_streams_and_rejects_bad_lines(tmp_path):
 
 def test_module_defaults_are_bounded():
     assert cloud_logging.PAGE_SIZE == 1000 and cloud_logging.DEFAULT_LIMIT <= cloud_logging.MAX_LIMIT
+
+
+def test_cli_prints_json_records_and_a_table(capsys):
+    import json
+
+    from tools.cli import main as crobs
+
+    args = ["fetch-logs", "--project-id", PROJECT, "--target-type", "service", "--target-name", SERVICE,
+            "--start", START, "--end", END, "--severity-min", "ERROR", "--log-kinds", "system"]
+    assert crobs([*args, "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["records"] and {r["log_kind"] for r in printed["records"]} == {"system"}
+    assert crobs(args) == 0
+    table = capsys.readouterr().out
+    assert "Memory limit of 512 MiB" in table and f"{len(printed['records'])} records" in table
+    assert crobs([*args[:-4], "--end", START]) == 2
+    assert "not after" in capsys.readouterr().err
