@@ -80,6 +80,9 @@ def test_implicit_and_across_spaces_and_lines():
         ('jsonPayload.message:(payment NOT gateway)', False),
         ('log_id("run.googleapis.com/stderr")', True),
         ('logName="projects/p/logs/run.googleapis.com/stderr"', True),
+        ('logName:"run.googleapis.com/stderr"', True),  # encoded or not, as the console accepts
+        ('logName:"run.googleapis.com%2Fstderr"', True),
+        ('logName:"run.googleapis.com%2Fstdout"', False),
         ('"Gateway Timeout"', True),  # global restriction
         ("nothing-like-this", False),
         ('SEARCH(jsonPayload.message, "gateway")', True),

@@ -526,6 +526,9 @@ def _value_test(path: tuple[str, ...], op: str, value: Value) -> Callable[[Any],
         return _severity_test(op, raw)
     if field in _TIME_FIELDS and len(path) == 1 and op != ":":
         return _time_test(op, raw)
+    if path in (("logName",), ("log_name",)) and op == ":":
+        needle = unquote(raw).lower()
+        return lambda v: isinstance(v, str) and needle in unquote(v).lower()
     if path in (("logName",), ("log_name",)) and op in ("=", "!="):
         wanted = unquote(raw).lower()
         eq = lambda v: isinstance(v, str) and unquote(v).lower() == wanted  # noqa: E731
