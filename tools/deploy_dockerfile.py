@@ -1,0 +1,119 @@
+"""Dockerfile CMD/ENTRYPOINT/EXPOSE/ENV and Procfile commands.
+
+The container's start command is where a bind address (0.0.0.0 vs
+127.0.0.1) and a hard-coded port usually hide; only the final build stage
+counts, because that is the image Cloud Run runs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from typing import Any
+
+from tools.deploy_common import bind_address
+from tools.records import Setting
+
+
+def _instructions(text: str) -> list[tuple[str, str, int]]:
+    """(KEYWORD, arguments, first line) with backslash continuations joined and comments dropped."""
+    out: list[tuple[str, str, int]] = []
+    buffer, start = "", 0
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not buffer and (not stripped or stripped.startswith("#")):
+            continue
+        if buffer and stripped.startswith("#"):
+            continue
+        if not buffer:
+            start = number
+        if stripped.endswith("\\"):
+            buffer += stripped[:-1].rstrip() + " "
+            continue
+        buffer += stripped
+        keyword, _, rest = buffer.partition(" ")
+        out.append((keyword.upper(), rest.strip(), start))
+        buffer = ""
+    if buffer:
+        keyword, _, rest = buffer.partition(" ")
+        out.append((keyword.upper(), rest.strip(), start))
+    return out
+
+
+def _command_words(arguments: str) -> list[str]:
+    if arguments.startswith("["):
+        try:
+            return [str(w) for w in json.loads(arguments)]
+        except ValueError:
+            pass
+    return [arguments]
+
+
+def _env_names(arguments: str) -> list[str]:
+    try:
+        parts = shlex.split(arguments)
+    except ValueError:
+        parts = arguments.split()
+    if parts and "=" not in parts[0]:
+        return [parts[0]]  # legacy `ENV KEY value`
+    return [p.split("=", 1)[0] for p in parts if "=" in p]
+
+
+def scan_dockerfile(rel: str, text: str) -> tuple[list[Setting], list[dict[str, Any]]]:
+    """Start command, bind address, exposed port and env names of the final stage."""
+    stage: dict[str, Any] = {}
+    stage_line = 1
+    for keyword, arguments, line in _instructions(text):
+        if keyword == "FROM":
+            stage, stage_line = {}, line
+        elif keyword in ("CMD", "ENTRYPOINT"):
+            stage[keyword] = (_command_words(arguments), line)
+        elif keyword == "EXPOSE" and "EXPOSE" not in stage:
+            port = re.match(r"(\d+)", arguments)
+            if port:
+                stage["EXPOSE"] = (int(port.group(1)), line)
+        elif keyword == "ENV":
+            stage.setdefault("ENV", ([], line))[0].extend(_env_names(arguments))
+    base = {"source": "repository", "origin": "dockerfile", "resource": rel, "target_name": None}
+    settings: list[Setting] = []
+    parts = [stage[k] for k in ("ENTRYPOINT", "CMD") if k in stage]
+    if parts:
+        command = " ".join(" ".join(words) for words, _ in parts)
+        line = stage["CMD"][1] if "CMD" in stage else stage["ENTRYPOINT"][1]
+        settings.append(Setting(setting="command", value=command, is_default=False, raw_ref=f"{rel}:{line}", **base))
+        for words, part_line in reversed(parts):
+            host = bind_address(" ".join(words))
+            if host:
+                settings.append(Setting(setting="bind_address", value=host, is_default=False,
+                                        raw_ref=f"{rel}:{part_line}", **base))
+                break
+    if "EXPOSE" in stage:
+        port, line = stage["EXPOSE"]
+        settings.append(Setting(setting="container_port", value=port, is_default=False, raw_ref=f"{rel}:{line}",
+                                **base))
+    if "ENV" in stage:
+        names, line = stage["ENV"]
+        settings.append(Setting(setting="env_names", value=names, is_default=False, raw_ref=f"{rel}:{line}", **base))
+    resource = {"kind": "dockerfile", "name": rel, "path": rel, "line": stage_line, "target_name": None}
+    return settings, [resource]
+
+
+def scan_procfile(rel: str, text: str) -> tuple[list[Setting], list[dict[str, Any]]]:
+    """Each `process: command` line; `web` is what a buildpack image serves."""
+    settings: list[Setting] = []
+    resources: list[dict[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.match(r"^([A-Za-z0-9_-]+)\s*:\s*(.+)$", line.strip())
+        if not match:
+            continue
+        process, command = match.groups()
+        base = {"source": "repository", "origin": "procfile", "resource": f"{rel}#{process}", "target_name": None}
+        settings.append(Setting(setting="command", value=command, is_default=False, raw_ref=f"{rel}:{number}",
+                                **base))
+        host = bind_address(command)
+        if host:
+            settings.append(Setting(setting="bind_address", value=host, is_default=False,
+                                    raw_ref=f"{rel}:{number}", **base))
+        resources.append({"kind": "procfile", "name": process, "path": rel, "line": number, "target_name": None})
+    return settings, resources

@@ -1,0 +1,157 @@
+"""`gcloud run deploy` / `services update` / `jobs deploy` flags wherever they are
+written: CI workflows, cloudbuild.yaml (as a shell string or an args list),
+Makefile, justfile and shell scripts.
+
+Only flags that are present are reported: a later `services update` keeps
+whatever the service already had, so a missing flag says nothing about the
+live value (no defaults here, unlike Terraform).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from tools.deploy_common import bind_address, convert, deploy_settings
+from tools.records import Setting
+
+_TOKEN = re.compile(r""""[^"]*"|'[^']*'|[^\s"']+""")
+
+
+def _tokens(text: str) -> list[list[tuple[str, int]]]:
+    """Logical command lines (backslash continuations joined) as (token, physical line) lists."""
+    logical: list[list[tuple[str, int]]] = []
+    current: list[tuple[str, int]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.rstrip()
+        continued = stripped.endswith("\\")
+        body = stripped[:-1] if continued else stripped
+        current += [(m.group(0).strip("\"'"), number) for m in _TOKEN.finditer(body)]
+        if not continued:
+            logical.append(current)
+            current = []
+    if current:
+        logical.append(current)
+    return logical
+
+
+def _yaml_arg_lists(text: str) -> list[list[tuple[str, int]]]:
+    """cloudbuild-style `args: [run, deploy, svc, --memory=1Gi]` sequences, each prefixed with gcloud."""
+    found: list[list[tuple[str, int]]] = []
+    try:
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return found
+    stack = [d for d in documents if d is not None]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(v for _, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            scalars = [i for i in node.value if isinstance(i, yaml.ScalarNode)]
+            if scalars and len(scalars) == len(node.value):
+                values = [s.value for s in scalars]
+                if "run" in values[:3] and "gcloud" not in values:
+                    first = scalars[0].start_mark.line + 1
+                    found.append([("gcloud", first)] + [(s.value, s.start_mark.line + 1) for s in scalars])
+            stack.extend(node.value)
+    return found
+
+
+def _parse_command(tokens: list[tuple[str, int]], rel: str) -> tuple[list[Setting], dict[str, Any]] | None:
+    data = deploy_settings()
+    words = [t for t, _ in tokens]
+    try:
+        start = words.index("gcloud")
+    except ValueError:
+        return None
+    index = start + 1
+    while index < len(words) and words[index] in ("alpha", "beta"):
+        index += 1
+    if index >= len(words) or words[index] != "run":
+        return None
+    index += 1
+    command = None
+    for phrase, kind in data["gcloud_commands"].items():
+        parts = phrase.split()
+        if words[index:index + len(parts)] == parts:
+            command, index = (phrase, kind), index + len(parts)
+            break
+    if command is None:
+        return None
+    name = words[index] if index < len(words) and not words[index].startswith("-") else None
+    line = tokens[start][1]
+    resource = f"gcloud run {command[0]} {name or ''}".strip()
+    flags = data["gcloud_flags"]
+    settings: list[Setting] = []
+    command_text: list[tuple[str, int]] = []
+    i = index + (1 if name else 0)
+    while i < len(tokens):
+        word, word_line = tokens[i]
+        if word in (";", "&&", "||", "|"):
+            break
+        flag, _, inline = word.partition("=")
+        spec = flags.get(flag)
+        if spec is None:
+            i += 1
+            continue
+        if "value" in spec:
+            value: Any = spec["value"]
+        elif inline or "=" in word:
+            value = inline
+        elif i + 1 < len(tokens):
+            i += 1
+            value = tokens[i][0]
+        else:
+            break
+        setting_name = spec["setting"]
+        if spec.get("convert") == "env":
+            items = [item for item in str(value).split(",") if item]
+            keep = -1 if setting_name == "secret_refs" else 0  # secrets: NAME=secret:version -> secret:version
+            value = [item.split("=", 1)[keep] for item in items]
+        elif setting_name in ("command", "args"):
+            command_text.append((str(value).replace(",", " "), word_line))
+            i += 1
+            continue
+        else:
+            value = convert(value, spec.get("convert"))
+        settings.append(Setting(setting=setting_name, value=value, is_default=False, raw_ref=f"{rel}:{word_line}",
+                                source="repository", origin="gcloud", resource=resource, target_name=name))
+        i += 1
+    if command_text:
+        text = " ".join(t for t, _ in command_text)
+        settings.append(Setting(setting="command", value=text, is_default=False,
+                                raw_ref=f"{rel}:{command_text[0][1]}", source="repository", origin="gcloud",
+                                resource=resource, target_name=name))
+        host = bind_address(text)
+        if host:
+            host_line = next(ln for t, ln in command_text if bind_address(t))
+            settings.append(Setting(setting="bind_address", value=host, is_default=False,
+                                    raw_ref=f"{rel}:{host_line}", source="repository", origin="gcloud",
+                                    resource=resource, target_name=name))
+    return settings, {"kind": f"gcloud run {command[0]}", "name": name, "path": rel, "line": line, "target_name": name}
+
+
+def scan_gcloud(rel: str, text: str) -> tuple[list[Setting], list[dict[str, Any]]]:
+    """Every gcloud run deploy/update command in one file."""
+    if "gcloud" not in text and not (rel.endswith((".yaml", ".yml")) and "deploy" in text):
+        return [], []
+    candidates = [t for t in _tokens(text) if any(w == "gcloud" for w, _ in t)]
+    if rel.endswith((".yaml", ".yml")):
+        candidates += _yaml_arg_lists(text)
+    settings: list[Setting] = []
+    resources: list[dict[str, Any]] = []
+    seen: set[tuple[str, int]] = set()
+    for tokens in candidates:
+        parsed = _parse_command(tokens, rel)
+        if parsed is None:
+            continue
+        found, resource = parsed
+        if (resource["path"], resource["line"]) in seen:
+            continue
+        seen.add((resource["path"], resource["line"]))
+        settings += found
+        resources.append(resource)
+    return settings, resources
