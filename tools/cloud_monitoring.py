@@ -254,11 +254,9 @@ def revision_usage(project_id: str, region: str, service: str, start: Any, end: 
 
 
 def _session() -> Any:
-    from google.auth.transport.requests import AuthorizedSession
+    from tools.gcp_clients import authorized_session
 
-    from tools.gcp_clients import _credentials
-
-    return AuthorizedSession(_credentials())
+    return authorized_session()
 
 
 def list_time_series(session: Any, project_id: str, params: list[tuple[str, str]]) -> list[dict[str, Any]]:

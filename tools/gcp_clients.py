@@ -69,9 +69,13 @@ def run_client(kind: str) -> Any:
     )
 
 
-def monitoring_client() -> Any:
-    from google.cloud import monitoring_v3
+def authorized_session() -> Any:
+    """A requests session for REST APIs whose client library has no REST transport.
 
-    return monitoring_v3.MetricServiceClient(
-        credentials=_credentials(), transport="rest", client_options=_client_options() or None
-    )
+    google-cloud-monitoring 2.x ships gRPC only, and gRPC cannot reach the
+    plain-HTTP replay server, so Monitoring is called over its documented REST
+    path with this session (responses still parsed by the library's types).
+    """
+    from google.auth.transport.requests import AuthorizedSession
+
+    return AuthorizedSession(_credentials())
