@@ -55,9 +55,9 @@ def _item(id_, type_, ts, **attrs):
 
 def test_ties_break_by_strength_then_onset():
     late_oom = _item("a", "signature", "2026-02-12T00:30:00Z", signature_id="oom", labels=["memory-limit-exceeded"],
-                     primary_label="memory-limit-exceeded", severity="ERROR", count=1)
+                     primary_label="memory-limit-exceeded", label_count=1, severity="ERROR", count=1)
     early_crash = _item("b", "signature", "2026-02-12T00:05:00Z", signature_id="exit", labels=["container-crash"],
-                        primary_label="container-crash", severity="ERROR", count=1)
+                        primary_label="container-crash", label_count=1, severity="ERROR", count=1)
     ranked = rank([late_oom, early_crash])
     assert labels(ranked)[:2] == ["container-crash", "memory-limit-exceeded"]  # equal score: earlier onset first
     late_oom["strength"] = 1.3

@@ -97,7 +97,7 @@ def test_against_evidence_drops_a_level_or_rules_out():
 
 def test_signature_label_is_a_symptom_for_every_rule():
     hit = runtime("h", "signature", signature_id="oom_limit", labels=["memory-limit-exceeded"], count=3,
-                  primary_label="memory-limit-exceeded")
+                  primary_label="memory-limit-exceeded", label_count=1)
     cand = by_label(evaluate([hit, item("m", "setting", setting="memory", number=512)]))["memory-limit-exceeded"]
     assert cand["confidence"] == "high"
     assert cand["onset"] == "2026-02-12T00:10:00Z"
@@ -117,9 +117,20 @@ def test_quiet_request_logs_cap_code_and_config_at_low_unless_something_was_repo
 
 def test_a_signature_shared_by_several_causes_cannot_make_one_high():
     shared = runtime("h", "signature", signature_id="NO_AVAILABLE_INSTANCE", count=30,
-                     labels=["no-available-instance", "cold-start-latency"], primary_label="no-available-instance")
+                     labels=["no-available-instance", "cold-start-latency"], primary_label="no-available-instance", label_count=2)
     zero_min = item("m", "setting", setting="min_instances", number=0)
     found = by_label(evaluate([shared, zero_min]))
     assert found["no-available-instance"]["confidence"] == "medium"
     assert found["cold-start-latency"]["confidence"] == "low"
     assert found["cold-start-latency"]["flags"] == ["secondary_symptom", "condition"]
+
+
+def test_a_bare_stack_trace_shows_that_code_failed_not_why():
+    trace = runtime("t", "signature", signature_id="PYTHON_TRACEBACK", count=70, labels=["container-crash"],
+                    primary_label="container-crash", label_count=1)
+    env = runtime("e", "signature", signature_id="ENV_VAR_MISSING", count=70, label_count=2,
+                  labels=["missing-config-or-secret", "container-crash"], primary_label="missing-config-or-secret")
+    found = by_label(evaluate([trace, env]))
+    assert found["missing-config-or-secret"]["flags"] == ["runtime_symptom"]
+    assert found["container-crash"]["flags"] == ["secondary_symptom"]
+    assert found["container-crash"]["confidence"] == "low"

@@ -136,6 +136,7 @@ def signature_items(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
             hit.get("first_seen") or first.get("timestamp") or "", static=False,
             attrs={"signature_id": str(hit.get("signature_id", "")), "labels": list(hit.get("labels") or []),
                    "primary_label": (hit.get("labels") or [None])[0], "context": bool(hit.get("context")),
+                   "label_count": len(hit.get("labels") or []),
                    "severity": hit.get("severity"), "count": count, "log_kind": first.get("log_kind")},
             confidence="high" if count >= 3 and severity >= 2 else "medium", strength=strength,
             signal=render_signal(["signature"], values),
@@ -336,7 +337,8 @@ def condition_items(conditions: list[dict[str, Any]], window_start: str) -> list
             cond.get("timestamp") or window_start, static=not cond.get("timestamp"),
             attrs={"condition_type": cond.get("type"), "state": state, "failed": True,
                    "reason": values["reason"], "message": cond.get("message"),
-                   "signature_ids": sig_ids, "labels": labels, "primary_label": labels[0] if labels else None},
+                   "signature_ids": sig_ids, "labels": labels, "primary_label": labels[0] if labels else None,
+                   "label_count": len(labels)},
             confidence="high", strength=1.0, signal=render_signal(["condition"], values),
         ))
     return items
