@@ -1,0 +1,3 @@
+module example.com/gallery-api
+
+go 1.23
