@@ -191,40 +191,50 @@ class DigestBuilder:
         revision: str,
         instance: str | None = None,
     ) -> None:
-        """The request fast path: counters only (used for every request, and alone for 2xx/3xx)."""
-        self.total += 1
-        self.kinds["requests"] += 1
-        self._seen(ts)
-        row = self._bucket(ts)
-        svc = self._service(service)
-        svc[0] += 1
-        svc[4] += 1
-        rev = self._revision(revision, service, ts) if revision else None
-        if rev is not None:
-            rev[1] += 1
-        if status:
-            self.status_codes[status] += 1
-            cls = status // 100
-            if 2 <= cls <= 5:
-                row[cls - 2] += 1
-            if cls == 4:
-                svc[1] += 1
-                if rev is not None:
-                    rev[2] += 1
-            elif cls == 5:
-                svc[2] += 1
-                if rev is not None:
-                    rev[3] += 1
-                self._error_at(ts)
+        """One request's counters: time bucket, status class, service, revision, latency, instance."""
+        self.count_requests(ts, status, service, revision, 1, ts)
         if latency_ms is not None and latency_ms >= 0:
-            self.lat_n += 1
-            self.lat_sum += latency_ms
-            if latency_ms > self.lat_max:
-                self.lat_max = latency_ms
-            i = int(math.log(latency_ms / LAT_MIN_MS) / LAT_LOG) + 1 if latency_ms > LAT_MIN_MS else 0
-            self.lat_hist[i if i < LAT_BUCKETS else LAT_BUCKETS - 1] += 1
+            self.add_latency(latency_ms)
         if instance:
             self._instance(instance)
+
+    def count_requests(self, ts: str, status: int | None, service: str, revision: str, n: int, last_ts: str) -> None:
+        """`n` requests with one status between ts and last_ts (the streaming path pre-aggregates per minute)."""
+        self.total += n
+        self.kinds["requests"] += n
+        self._seen(ts)
+        self._seen(last_ts)
+        row = self._bucket(ts)
+        svc = self._service(service)
+        svc[0] += n
+        svc[4] += n
+        rev = self._revision(revision, service, ts) if revision else None
+        if rev is not None:
+            rev[1] += n
+            if last_ts > rev[6]:
+                rev[6] = last_ts
+        if status:
+            self.status_codes[status] += n
+            cls = status // 100
+            if 2 <= cls <= 5:
+                row[cls - 2] += n
+            if cls == 4:
+                svc[1] += n
+                if rev is not None:
+                    rev[2] += n
+            elif cls == 5:
+                svc[2] += n
+                if rev is not None:
+                    rev[3] += n
+                self._error_at(ts)
+
+    def add_latency(self, latency_ms: float) -> None:
+        self.lat_n += 1
+        self.lat_sum += latency_ms
+        if latency_ms > self.lat_max:
+            self.lat_max = latency_ms
+        i = int(math.log(latency_ms / LAT_MIN_MS) / LAT_LOG) + 1 if latency_ms > LAT_MIN_MS else 0
+        self.lat_hist[i if i < LAT_BUCKETS else LAT_BUCKETS - 1] += 1
 
     def add(self, record: LogRecord) -> None:
         """Fold one normalized LogRecord into the digest."""
@@ -443,12 +453,11 @@ def _metric_latency(metrics: dict[str, Any] | None) -> dict[str, Any] | None:
 
 # -- error templates (drain3) ---------------------------------------------------
 
-_MASKS = (
-    (r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", "UUID"),
-    (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", "IP"),
-    (r"\b(?=[0-9a-f]*\d)[0-9a-f]{12,}\b", "HEX"),
-    (r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:ms|s|MiB|KiB|B)?\b", "NUM"),
-)
+# Variable tokens masked before drain3 sees a line, with ONE regex: a token that starts with a digit
+# (numbers, IPs, durations, ids like 8f3a2b1c) or a long hex run with a digit. Masking first lets the
+# exact-text cache hit for lines that differ only in ids, so drain3 runs once per shape, not per line.
+_MASK_RE = re.compile(r"(?<![A-Za-z])\d[\w.:-]*|\b(?=[a-f]*\d)[0-9a-f]{8,}\b")
+_MASK = "<NUM>"
 _CACHE_MAX = 20_000
 _PATH_ID_RE = re.compile(r"/(?=[^/]*\d)[^/]+")  # path segments with a digit (ids, hashes, dates)
 
@@ -458,14 +467,13 @@ class _TemplateCounter:
 
     def __init__(self, max_clusters: int) -> None:
         from drain3 import TemplateMiner
-        from drain3.masking import MaskingInstruction
         from drain3.template_miner_config import TemplateMinerConfig
 
         config = TemplateMinerConfig()
         config.profiling_enabled = False
         config.drain_max_clusters = max_clusters
         config.drain_sim_th = 0.5
-        config.masking_instructions = [MaskingInstruction(rx, name) for rx, name in _MASKS]
+        config.masking_instructions = []  # lines arrive masked by _MASK_RE
         self.miner = TemplateMiner(config=config)
         self.cache: dict[str, Any] = {}
         # id -> [count, first, last, [raw_refs], Counter(kind), services set, first line]
@@ -482,7 +490,7 @@ class _TemplateCounter:
         return text[:240]
 
     def add(self, message: str, record: LogRecord, ts: str, service: str) -> None:
-        line = self._line(message)
+        line = _MASK_RE.sub(_MASK, self._line(message))
         cid = self.cache.get(line)
         if cid is None:
             cid = self.miner.add_log_message(line)["cluster_id"]
@@ -644,10 +652,7 @@ def _normalize_entry(entry: dict[str, Any]) -> LogRecord:
     Follows tools/records.py; the sources' normalize_entry is preferred when
     importable so both paths read entries the same way.
     """
-    log_name = entry.get("logName") or ""
-    short = log_name.split("/logs/", 1)[1] if "/logs/" in log_name else log_name
-    if "%" in short:
-        short = unquote(short)
+    short = _short_log_name(entry.get("logName") or "")
     resource = entry.get("resource") or {}
     res_labels = dict(resource.get("labels") or {})
     labels = entry.get("labels") or {}
@@ -695,32 +700,95 @@ def analyze_entries(
 ) -> dict[str, Any]:
     """Stream raw LogEntry dicts once: {"signature_hits": [...], "digest": {...}}.
 
-    Successful request entries take the fast path (counters only). Every other
-    entry is normalized, matched against the signature catalog and folded into
-    the digest. Memory is bounded by the caps, not by the input.
+    Request entries without a payload (the healthy bulk, and plain 4xx/5xx)
+    take the fast path: they cannot carry a signature text, so they only update
+    counters, pre-aggregated per (minute, status, service, revision) and folded
+    into the builder in batches. Every other entry is normalized, matched
+    against the signature catalog and added to the digest. Memory is bounded by
+    the caps, not by the input.
     """
     normalize = _normalizer()
     collector = HitCollector(matcher)
     digest = builder or DigestBuilder()
-    add_request = digest.add_request
+    templates = digest._templates
+    instances = digest.instances
+    lat_hist = digest.lat_hist
+    log = math.log
+    last_bucket = LAT_BUCKETS - 1
+    agg: dict[tuple[str, int, str, str], list[Any]] = {}
+    short_names: dict[str, str] = {}
+    lat_n, lat_sum, lat_max = 0, 0.0, 0.0
+
+    def flush() -> None:
+        for (_, status, service, revision), (n, first, last) in agg.items():
+            digest.count_requests(first, status, service, revision, n, last)
+        agg.clear()
+
     for entry in entries:
         hr = entry.get("httpRequest")
-        if hr is not None:
-            status = hr.get("status")
-            if status is not None and 200 <= status < 400 and "requests" in entry.get("logName", ""):
-                res = entry.get("resource", {}).get("labels", {})
-                lat = hr.get("latency")
-                add_request(
-                    entry.get("timestamp", ""), status,
-                    float(lat[:-1]) * 1000.0 if isinstance(lat, str) and lat[-1:] == "s" else _latency_ms(lat),
-                    res.get("service_name", ""), res.get("revision_name", ""),
-                    entry.get("labels", {}).get("instanceId"),
-                )
-                continue
-        record = normalize(entry)
-        collector.add(record)
-        digest.add(record)
+        if hr is None or "textPayload" in entry or "jsonPayload" in entry or "protoPayload" in entry:
+            record = normalize(entry)
+            collector.add(record)
+            digest.add(record)
+            continue
+        ts = entry.get("timestamp") or ""
+        status = hr.get("status") or 0
+        labels = (entry.get("resource") or {}).get("labels") or {}
+        service = labels.get("service_name", "")
+        key = (ts[:16], status, service, labels.get("revision_name", ""))
+        row = agg.get(key)
+        if row is None:
+            if len(agg) >= 50_000:
+                flush()
+            agg[key] = [1, ts, ts]
+        else:
+            row[0] += 1
+            if ts > row[2]:
+                row[2] = ts
+            elif ts < row[1]:
+                row[1] = ts
+        lat = hr.get("latency")
+        if lat is not None:
+            ms = float(lat[:-1]) * 1000.0 if isinstance(lat, str) and lat[-1:] == "s" else _latency_ms(lat)
+            if ms is not None and ms >= 0:
+                lat_n += 1
+                lat_sum += ms
+                if ms > lat_max:
+                    lat_max = ms
+                i = int(log(ms / LAT_MIN_MS) / LAT_LOG) + 1 if ms > LAT_MIN_MS else 0
+                lat_hist[i if i < last_bucket else last_bucket] += 1
+        instance = (entry.get("labels") or {}).get("instanceId")
+        if instance and instance not in instances:
+            digest._instance(instance)
+        if status >= 400:
+            log_name = entry.get("logName") or ""
+            short = short_names.get(log_name)
+            if short is None:
+                short = short_names[log_name] = _short_log_name(log_name)
+            url = hr.get("requestUrl") or ""
+            templates.add_request(status, hr.get("requestMethod") or "", _url_path(url), "",
+                                  {"raw_ref": f"{short}#{entry.get('insertId') or ''}", "log_kind": "requests"},
+                                  ts, service)
+    flush()
+    digest.lat_n += lat_n
+    digest.lat_sum += lat_sum
+    digest.lat_max = max(digest.lat_max, lat_max)
     return {"signature_hits": collector.hits(), "digest": digest.result(metrics)}
+
+
+def _short_log_name(log_name: str) -> str:
+    short = log_name.split("/logs/", 1)[1] if "/logs/" in log_name else log_name
+    return unquote(short) if "%" in short else short
+
+
+def _url_path(url: str) -> str:
+    """The path of a request URL without urlsplit's cost (scheme://host/path?query)."""
+    start = url.find("/", url.find("://") + 3) if "://" in url else url.find("/")
+    if start < 0:
+        return "/"
+    path = url[start:]
+    cut = min((i for i in (path.find("?"), path.find("#")) if i >= 0), default=-1)
+    return path[:cut] if cut >= 0 else path
 
 
 MAX_LINE_BYTES = 1 << 20  # a LogEntry is at most 256 KiB (512 KiB for audit); anything far larger is not one

@@ -234,11 +234,17 @@ class SignatureMatcher:
         self.prescreen = re.compile(_trie_regex(literals))
         self.fallback = re.compile("|".join(fallback), re.IGNORECASE) if fallback else None
         self._cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        self._by_kind: dict[str, list[tuple[dict[str, Any], re.Pattern[str]]]] = {k: [] for k in LOG_KINDS}
+        # per kind: (signature, its required fragments or None, compiled regex); a signature's regex only
+        # runs when one of its fragments is in the lower-cased text (substring tests are ~20x cheaper)
+        self._by_kind: dict[str, list[tuple[dict[str, Any], tuple[str, ...] | None, re.Pattern[str]]]] = {
+            k: [] for k in LOG_KINDS
+        }
         for sig in self.signatures:
             compiled = re.compile(sig["regex"], re.IGNORECASE)
+            lits = required_literals(sig["regex"])
+            gate = tuple(lits) if lits and min(len(x) for x in lits) >= MIN_LITERAL else None
             for kind in sig["log_kinds"]:
-                self._by_kind[kind].append((sig, compiled))
+                self._by_kind[kind].append((sig, gate, compiled))
 
     @staticmethod
     def wants(record: LogRecord) -> bool:
@@ -256,10 +262,14 @@ class SignatureMatcher:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        if self.prescreen.search(text.lower()) is None and (self.fallback is None or not self.fallback.search(text)):
+        low = text.lower()
+        if self.prescreen.search(low) is None and (self.fallback is None or not self.fallback.search(text)):
             found: list[dict[str, Any]] = []
         else:
-            found = [sig for sig, rx in self._by_kind[_check_kind(kind)] if rx.search(text)]
+            found = [
+                sig for sig, gate, rx in self._by_kind[_check_kind(kind)]
+                if (gate is None or any(lit in low for lit in gate)) and rx.search(text)
+            ]
         if len(text) <= CACHE_TEXT_CHARS:  # platform texts repeat verbatim; app lines mostly do not
             if len(self._cache) >= CACHE_ENTRIES:
                 self._cache.clear()
