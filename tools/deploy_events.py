@@ -219,27 +219,28 @@ def fetch_deploy_events(
         f"crobs fetch-deploy-events --project-id {project_id} --region {region} --{target_type} {name} "
         f"--start {format_time(window_start)} --end {format_time(window_end)} --json"
     )
-    from tools.gcp_clients import logging_client
+    from tools.cloud_logging import LogFetch
 
+    # The raw pager, not Client.list_entries: the latter builds a Logger per log
+    # name, which probes the GCE metadata server (seconds per probe off GCP).
+    fetch = LogFetch(project_id, filter_text, limit + 1, subject="deploy history (Cloud Run audit logs)")
     entries: list[dict[str, Any]] = []
-    truncated = False
     try:
-        client = logging_client(project_id)
-        iterator = client.list_entries(
-            resource_names=[f"projects/{project_id}"], filter_=filter_text, order_by="timestamp asc",
-            page_size=min(limit + 1, PAGE_SIZE),
-        )
-        for entry in iterator:
-            if len(entries) >= limit:
-                truncated = True
-                break
-            entries.append(entry.to_api_repr())
+        for page in fetch.pages():
+            entries.extend(page)
     except Exception as exc:
         gap = _gap(exc, project_id, retry_command)
         if gap is None:
             raise
         return {"events": [], "data_gaps": [gap], "filter": filter_text, "truncated": False}
+    truncated = len(entries) > limit
+    entries = entries[:limit]
     gaps: list[DataGap] = []
+    for gap in fetch.data_gaps:
+        gaps.append(DataGap(source="audit_log", missing_signal="deploy history (Cloud Run audit logs)",
+                            why_missing=gap["why_missing"],
+                            follow_up=f"{gap['follow_up']} && {retry_command}"
+                            if "add-iam-policy-binding" in gap["follow_up"] else retry_command))
     if truncated:
         gaps.append(
             DataGap(

@@ -157,11 +157,10 @@ def build_timeline(
 def _request_usage(project_id: str, region: str, service: str, revisions: list[str], start: Any,
                    end: Any) -> tuple[dict[str, dict[str, Any]], list[DataGap]]:
     """First/last request per revision in the window: two one-entry queries per revision."""
+    from tools.cloud_logging import LogFetch
     from tools.deploy_events import _quote
-    from tools.gcp_clients import logging_client
 
     usage: dict[str, dict[str, Any]] = {}
-    client = logging_client(project_id)
     base = (
         'resource.type="cloud_run_revision" AND '
         f"logName={_quote(f'projects/{project_id}/logs/run.googleapis.com%2Frequests')} AND "
@@ -173,11 +172,12 @@ def _request_usage(project_id: str, region: str, service: str, revisions: list[s
             seen = {}
             for order, key in (("timestamp asc", "first_seen"), ("timestamp desc", "last_seen")):
                 filter_text = f"{base} AND resource.labels.revision_name={_quote(revision)}"
-                pages = client.list_entries(resource_names=[f"projects/{project_id}"], filter_=filter_text,
-                                            order_by=order, page_size=1)
-                for entry in pages:  # break after one: max_results would still fetch a second page
-                    seen[key] = format_time(entry.timestamp)
-                    break
+                fetch = LogFetch(project_id, filter_text, 1, order_by=order, subject="request logs")
+                for page in fetch.pages():
+                    seen[key] = format_time(parse_time(page[0]["timestamp"]))
+                if fetch.data_gaps:
+                    return {}, [dict(fetch.data_gaps[0], missing_signal="which revision served requests when "
+                                     "(request logs)")]
             if seen:
                 usage[revision] = seen
     except Exception as exc:
