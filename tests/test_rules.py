@@ -117,7 +117,8 @@ def test_quiet_request_logs_cap_code_and_config_at_low_unless_something_was_repo
 
 def test_a_signature_shared_by_several_causes_cannot_make_one_high():
     shared = runtime("h", "signature", signature_id="NO_AVAILABLE_INSTANCE", count=30,
-                     labels=["no-available-instance", "cold-start-latency"], primary_label="no-available-instance", label_count=2)
+                     labels=["no-available-instance", "cold-start-latency"], primary_label="no-available-instance",
+                     label_count=2)
     zero_min = item("m", "setting", setting="min_instances", number=0)
     found = by_label(evaluate([shared, zero_min]))
     assert found["no-available-instance"]["confidence"] == "medium"
