@@ -24,6 +24,10 @@ def main(argv: list[str]) -> int:
         raise ToolError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from exc
     print(f"replaying {args.case_dir} at {server.url}", file=sys.stderr)
     print(f"  export CROBS_GCP_ENDPOINT={server.url} TRELLO_BASE_URL={server.url}", file=sys.stderr)
+    # google-cloud-logging's list_entries probes the GCE metadata server once per
+    # log name; off GCP each probe waits on DNS. Routing it here answers at once.
+    print(f"  for your own google-cloud-logging scripts also: export HTTP_PROXY={server.url} "
+          "NO_PROXY=127.0.0.1,localhost", file=sys.stderr)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
