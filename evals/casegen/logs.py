@@ -102,7 +102,7 @@ class Logs:
 
     # -- identifiers -------------------------------------------------------
     def hex(self, n: int) -> str:
-        return "".join(self.rng.choice("0123456789abcdef") for _ in range(n))
+        return f"{self.rng.getrandbits(4 * n):0{n}x}"
 
     def insert_id(self, ts: datetime) -> str:
         """Request/container logs use `<epoch hex><micro hex><random>`; audit logs use short base36 ids."""
