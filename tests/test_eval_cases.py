@@ -132,7 +132,7 @@ def test_log_entries_have_the_entries_list_shape(case_dir: Path) -> None:
         assert re.fullmatch(r"projects/[a-z0-9-]+/logs/[^/]+", entry["logName"]), entry["logName"]
         if project:
             assert entry["logName"].startswith(f"projects/{project}/logs/")
-        assert entry["resource"]["type"] in ("cloud_run_revision", "cloud_run_job", "gcs_bucket")
+        assert entry["resource"]["type"] in ("cloud_run_revision", "cloud_run_job", "gcs_bucket", "audited_resource")
         _time(entry["timestamp"])
         assert sum(k in entry for k in ("textPayload", "jsonPayload", "protoPayload", "httpRequest")) >= 1
         if "httpRequest" in entry:
