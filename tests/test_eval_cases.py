@@ -204,3 +204,22 @@ def test_field_check_rejects_what_a_resource_does_not_have() -> None:
     assert not _field_exists(body, "template.containers[1].resources")
     assert not _field_exists(body, "template.volumes[0].name")
     assert not _field_exists(body, "spec.template")
+
+
+def test_the_large_story_builds_a_consistent_case_when_scaled_down(tmp_path: Path) -> None:
+    """The large case is not committed, so check its story here at a small size (the shape does not depend on it)."""
+    sys.path.insert(0, str(ROOT / "evals"))
+    try:
+        import generate_cases
+
+        large = [m for _, m in generate_cases.load_stories() if getattr(m, "LARGE", False)]
+        assert large
+        for module in large:
+            module.REQUESTS = 3000
+            case_dir = module.build().write(tmp_path)
+            assert len(_entries(case_dir)) >= 3000
+            test_case_yaml_shape_and_labels(case_dir)
+            test_every_must_cite_reference_resolves(case_dir)
+            test_declared_data_gaps_match_the_files(case_dir)
+    finally:
+        sys.path.remove(str(ROOT / "evals"))
