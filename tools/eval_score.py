@@ -168,7 +168,8 @@ def _check_must_cite(report: dict[str, Any], wanted: list[Any]) -> dict[str, Any
     for item in wanted:
         options = item if isinstance(item, list) else [item]
         if not any(str(option) in cited for option in options):
-            missing.append(" | ".join(map(str, options)))
+            shown = " | ".join(map(str, options[:3]))
+            missing.append(shown + (f" (or {len(options) - 3} other alternatives)" if len(options) > 3 else ""))
     if missing:
         return _ok(False, f"expected evidence citing {missing[0]}; got {len(cited)} refs without it"
                    + (f" (+{len(missing) - 1} more missing)" if len(missing) > 1 else ""))
