@@ -67,15 +67,26 @@ class Catalog:
     max_filesize: str
     entry_point_skip_globs: tuple[str, ...] = ()
     by_language: dict[str, tuple[Pattern, ...]] = field(default_factory=dict)
+    extensions: dict[str, str] = field(default_factory=dict)  # "rs" -> rust, from plain `*.ext` globs
+    name_globs: tuple[tuple[str, str], ...] = ()  # (glob, language) for every other glob, in catalog order
+    _names: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def language_for(self, rel_path: str) -> str | None:
-        """The catalog language of a file, from its name (first matching glob wins)."""
+        """The catalog language of a file, from its name (named globs first, then the extension)."""
         name = rel_path.rsplit("/", 1)[-1]
-        for lang in self.languages.values():
-            for glob in lang.globs:
-                if fnmatch.fnmatchcase(name, glob):
-                    return lang.name
-        return None
+        if name in self._names:
+            return self._names[name]
+        found = None
+        for glob, lang in self.name_globs:
+            if fnmatch.fnmatchcase(name, glob):
+                found = lang
+                break
+        else:
+            _, dot, ext = name.rpartition(".")
+            found = self.extensions.get(ext) if dot else None
+        if len(self._names) < 4096:  # names repeat (Dockerfile, main.go, index.ts); stay bounded on huge trees
+            self._names[name] = found
+        return found
 
     def rg_type_args(self) -> list[str]:
         """`--type-add` arguments restricting rg to catalog languages (types respect .gitignore; -g would not)."""
@@ -161,7 +172,18 @@ def parse_catalog(data: Any, where: str = "code_patterns.yaml") -> Catalog:
     by_language = {
         lang: tuple(p for p in patterns if lang in p.languages) for lang in languages
     }
+    extensions: dict[str, str] = {}
+    name_globs: list[tuple[str, str]] = []
+    for lang in languages.values():
+        for glob in lang.globs:
+            ext = glob[2:]
+            if glob.startswith("*.") and not any(c in ext for c in "*?[."):
+                extensions.setdefault(ext, lang.name)
+            else:
+                name_globs.append((glob, lang.name))
     return Catalog(
+        extensions=extensions,
+        name_globs=tuple(name_globs),
         patterns=tuple(patterns),
         languages=languages,
         spawn_wrapper_names=tuple(data.get("spawn_wrapper_names") or ()),

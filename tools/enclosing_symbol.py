@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tree_sitter import Language as TSLanguage
-from tree_sitter import Node, Parser
+from tree_sitter import Node, Parser, Query, QueryCursor
 
 from tools.code_patterns import Catalog, Language, Pattern, load_catalog
 
@@ -49,10 +49,30 @@ class Handler:
 
 
 @lru_cache(maxsize=16)
-def _parser(grammar: str) -> Parser:
+def _language(grammar: str) -> TSLanguage:
     module_name, _, func = grammar.partition(":")
     module = importlib.import_module(module_name)
-    return Parser(TSLanguage(getattr(module, func)()))
+    return TSLanguage(getattr(module, func)())
+
+
+@lru_cache(maxsize=16)
+def _parser(grammar: str) -> Parser:
+    return Parser(_language(grammar))
+
+
+@lru_cache(maxsize=64)
+def _query(grammar: str, node_types: tuple[str, ...]) -> Query:
+    """A query capturing every node of these types: the C side finds them, not a Python tree walk."""
+    language = _language(grammar)
+    known = [t for t in node_types if language.id_for_node_kind(t, True)]  # grammars differ across versions
+    return Query(language, "[" + " ".join(f"({t})" for t in known) + "] @n")
+
+
+def _nodes(grammar: str, node_types: tuple[str, ...], root: Node) -> list[Node]:
+    if not node_types or not any(_language(grammar).id_for_node_kind(t, True) for t in node_types):
+        return []
+    found = QueryCursor(_query(grammar, node_types)).captures(root).get("n", [])
+    return sorted(found, key=lambda n: n.start_byte)
 
 
 def _text(node: Node | None) -> str:
@@ -145,7 +165,8 @@ class SourceFile:
         if self._functions is None:
             found = []
             if self.tree is not None:
-                for node in _walk(self.tree.root_node):
+                types = self.lang.function_nodes + self.lang.anonymous_function_nodes
+                for node in _nodes(self.lang.grammar, types, self.tree.root_node):
                     name = self._function_name(node)
                     if name:
                         found.append(self._make_function(node, name))
@@ -208,8 +229,8 @@ class SourceFile:
 
     def _container_methods(self, line: int, where: str) -> list[Handler]:
         containers = [
-            n for n in _walk(self.tree.root_node)
-            if n.type in self.lang.containers and n.start_point[0] + 1 >= line
+            n for n in _nodes(self.lang.grammar, tuple(self.lang.containers), self.tree.root_node)
+            if n.start_point[0] + 1 >= line
         ]
         if not containers:
             return []

@@ -10,21 +10,20 @@ function and decide whether a request handler reaches it.
 
 from __future__ import annotations
 
-import base64
 import fnmatch
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from tools.code_patterns import Catalog, Pattern, load_catalog
-from tools.enclosing_symbol import Function, Handler, SourceFile, calls_name
+from tools.enclosing_symbol import Function, Handler, SourceFile
 from tools.errors import InputError, ToolError
 from tools.profiles import load_profile
 from tools.records import DataGap, Finding
@@ -57,80 +56,107 @@ def rg_binary() -> str:
     return found
 
 
-def rg_command(catalog: Catalog, extra_ignores: list[str] | None = None, debug: bool = True) -> list[str]:
-    """The single rg invocation (without the path) that scan_repo runs; the benchmark reuses it."""
-    cmd = [
-        rg_binary(), "--json", "--no-config", "--no-require-git", "--hidden", "--follow",
-        "--max-filesize", catalog.max_filesize,
-    ]
-    if debug:
-        cmd.append("--debug")
-    cmd += catalog.rg_type_args()
+def rg_base_args(catalog: Catalog, extra_ignores: list[str] | None = None) -> list[str]:
+    """Walk options shared by the search and the accounting walks: same files, same ignore rules."""
+    args = ["--no-config", "--no-require-git", "--hidden", "--follow", *catalog.rg_type_args()]
     for name in list(catalog.skip_dirs) + list(extra_ignores or []):
-        cmd += ["-g", f"!{name}"]
+        args += ["-g", f"!{name}"]
+    return args
+
+
+def rg_command(catalog: Catalog, extra_ignores: list[str] | None = None) -> list[str]:
+    """The single search over the tree with every catalog pattern (the path is appended by the caller).
+
+    Text output with `--null` (path NUL line:text) rather than `--json`: it is as unambiguous in bytes, and
+    its `--stats` block counts every file searched, which rg's JSON summary does not (it counts only files
+    with matches). `--binary` makes rg report binary files that hold a match instead of dropping them silently.
+    """
+    cmd = [rg_binary(), "--null", "--line-number", "--with-filename", "--no-heading", "--color", "never",
+           "--stats", "--binary", "--max-filesize", catalog.max_filesize, *rg_base_args(catalog, extra_ignores)]
     for pattern in catalog.patterns:
         cmd += ["-e", pattern.regex]
     return cmd
 
 
-def _run_rg(cmd: list[str], root: Path) -> tuple[bytes, bytes]:
+def rg_walk_commands(catalog: Catalog, extra_ignores: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """Listing-only walks run beside the search: (same rules, no size cap) and (ignore files disabled).
+
+    Their line counts give too_large (listed - searched) and ignored (unignored listing - listing) without a
+    debug log, which would make rg itself several times slower.
+    """
+    base = [rg_binary(), "--files", *rg_base_args(catalog, extra_ignores)]
+    return base, base[:2] + ["--no-ignore"] + base[2:]
+
+
+_BINARY = re.compile(rb': binary file matches \(found .{1,8} byte around offset \d+\)$')
+_SEARCHED = re.compile(rb"^(\d+) files searched$", re.M)
+_LOOP = re.compile(rb"^rg: [^\n]*File system loop found", re.M)
+_ERROR = re.compile(rb"^rg: (?![^\n]*File system loop found)[^\n]+$", re.M)
+
+
+def _start(cmd: list[str], root: Path, out: Any, err: Any) -> subprocess.Popen:
     try:
-        proc = subprocess.run(cmd + ["--", "."], cwd=root, capture_output=True, check=False)
+        return subprocess.Popen(cmd + ["--", "."], cwd=root, stdout=out, stderr=err)
     except OSError as exc:
         raise ToolError(f"cannot run ripgrep: {exc}") from exc
-    if proc.returncode not in (0, 1, 2) or b'"type":"summary"' not in proc.stdout:
-        first = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ToolError(f"ripgrep failed: {first[-1] if first else f'exit {proc.returncode}'}")
-    return proc.stdout, proc.stderr
 
 
-_IGNORED = re.compile(rb"^rg: DEBUG\|ignore::walk\|[^\n]*?: ignoring [^\n]*?: Ignore\(IgnoreMatch\((Gitignore|Override|"
-                      rb"Hidden)", re.M)
-_TOO_LARGE = re.compile(rb"^rg: DEBUG\|ignore::walk\|[^\n]*?: ignoring [^\n]*?: \d+ bytes$", re.M)
-_BINARY = re.compile(rb"^rg: DEBUG\|[^\n]*ignoring [^\n]*: found binary data", re.M)
-_TYPED = re.compile(rb"^rg: DEBUG\|ignore::walk\|[^\n]*?: whitelisting [^\n]*?: Whitelist\(IgnoreMatch\(Types", re.M)
-_LOOP = re.compile(rb"^rg: [^\n]*File system loop found", re.M)
-_ERROR = re.compile(rb"^rg: (?!DEBUG\|)(?![^\n]*File system loop found)[^\n]+$", re.M)
+def run_search(root: Path, catalog: Catalog, extra_ignores: list[str] | None, on_match: Any) -> dict[str, int]:
+    """Run the search (streaming each match to `on_match(path, line, text)`) and the two accounting walks.
 
-
-def count_files(stderr: bytes, skipped: dict[str, int]) -> int:
-    """Files of a catalog language that rg actually searched (its JSON stats count only files with matches)."""
-    typed = len(_TYPED.findall(stderr))
-    return max(0, typed - skipped["too_large"] - skipped["binary"])
-
-
-def count_skipped(stderr: bytes) -> dict[str, int]:
-    """Counts of what rg left out, read from its --debug log (regexes over the whole blob: fast)."""
+    Matches are handled while rg is still walking, so tree-sitter work overlaps the search. Walk output
+    and stderr go to temporary files: a full pipe would stall those processes until the search ends.
+    """
+    walk, walk_all = rg_walk_commands(catalog, extra_ignores)
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as listed, \
+            tempfile.TemporaryFile() as listed_all, tempfile.TemporaryFile() as walk_err:
+        procs = [_start(walk, root, listed, walk_err), _start(walk_all, root, listed_all, subprocess.DEVNULL)]
+        search = _start(rg_command(catalog, extra_ignores), root, subprocess.PIPE, err)
+        binary = 0
+        tail: list[bytes] = []
+        assert search.stdout is not None
+        for raw in search.stdout:
+            line = raw.rstrip(b"\n")
+            nul = line.find(b"\0")
+            if nul < 0:
+                if _BINARY.search(line):
+                    binary += 1
+                else:
+                    tail.append(line)
+                continue
+            number, _, text = line[nul + 1:].partition(b":")
+            if number.isdigit():
+                on_match(os.fsdecode(line[:nul]).removeprefix("./"), int(number), text)
+        code = search.wait()
+        for proc in procs:
+            proc.wait()
+        err.seek(0)
+        stderr = err.read()
+        if code not in (0, 1, 2):
+            lines = stderr.decode("utf-8", "replace").strip().splitlines()
+            raise ToolError(f"ripgrep failed: {lines[-1] if lines else f'exit {code}'}")
+        listed.seek(0)
+        n_listed = listed.read().count(b"\n")
+        walk_err.seek(0)
+        walk_unreadable = len(_ERROR.findall(walk_err.read()))
+        listed_all.seek(0)
+        n_all = listed_all.read().count(b"\n")
+    stats = _SEARCHED.search(b"\n".join(tail))
+    searched = int(stats.group(1)) if stats else 0
+    unreadable = len(_ERROR.findall(stderr))
     return {
-        "binary": len(_BINARY.findall(stderr)),
-        "too_large": len(_TOO_LARGE.findall(stderr)),
-        "non_utf8": 0,
-        "unreadable": len(_ERROR.findall(stderr)),
-        "ignored": len(_IGNORED.findall(stderr)),
+        "files_searched": max(0, searched - binary),
+        "binary": binary,
+        # listed files that were neither searched nor unreadable to the search (but readable to the walk)
+        "too_large": max(0, n_listed - searched - max(0, unreadable - walk_unreadable)),
+        "unreadable": unreadable,
+        "ignored": max(0, n_all - n_listed),
         "symlink_loops": len(_LOOP.findall(stderr)),
     }
 
 
-def parse_rg_matches(stdout: bytes) -> list[tuple[str, int, bytes, bool]]:
-    """(path, line, line bytes, was_utf8) per matched line of rg's --json output."""
-    matches = []
-    for raw in stdout.splitlines():
-        if raw.startswith(b'{"type":"match"'):
-            data = orjson.loads(raw)["data"]
-            path = data["path"].get("text")
-            if path is None:
-                path = base64.b64decode(data["path"].get("bytes", "")).decode("utf-8", "replace")
-            lines = data["lines"]
-            if "text" in lines:
-                text, utf8 = lines["text"].encode("utf-8"), True
-            else:
-                text, utf8 = base64.b64decode(lines["bytes"]), False
-            matches.append((path.removeprefix("./"), int(data["line_number"]), text, utf8))
-    return matches
-
-
-def _hits_for_line(catalog: Catalog, path: str, line: int, text: bytes) -> list[Hit]:
-    language = catalog.language_for(path)
+def _hits_for_line(catalog: Catalog, path: str, line: int, text: bytes, language: str | None = None) -> list[Hit]:
+    language = language or catalog.language_for(path)
     if language is None:
         return []
     hits = []
@@ -145,7 +171,7 @@ def _hits_for_line(catalog: Catalog, path: str, line: int, text: bytes) -> list[
 _COMMENT_PREFIXES = (b"#", b"//", b"--", b";")
 
 
-def _keep(hit: Hit, source: SourceFile | None, lines: list[bytes] | None) -> bool:
+def _keep(hit: Hit, source: SourceFile | None, repo: _Repo) -> bool:
     """Drop hits in comments/strings (per the pattern's code_only) and those its `unless` excuses."""
     mode = hit.pattern.code_only
     if mode:
@@ -157,7 +183,8 @@ def _keep(hit: Hit, source: SourceFile | None, lines: list[bytes] | None) -> boo
             return False
     if hit.pattern.unless is not None:
         window = [hit.text]
-        if lines is not None and hit.pattern.unless_lines:
+        lines = repo.file_lines(hit.path) if hit.pattern.unless_lines else None
+        if lines is not None:
             window = lines[hit.line - 1: hit.line + hit.pattern.unless_lines]
         if hit.pattern.unless.search(b"\n".join(window)):
             return False
@@ -177,12 +204,14 @@ class _Repo:
         self.catalog = catalog
         self.skipped = skipped
         self.sources: dict[str, SourceFile | None] = {}
+        self.data: dict[str, bytes | None] = {}
         self.lines: dict[str, list[bytes] | None] = {}
         self.non_utf8: set[str] = set()
 
     def _read(self, path: str) -> bytes | None:
         try:
-            data = (self.root / path).read_bytes()
+            with open(os.path.join(self.root, path), "rb") as handle:
+                data = handle.read()
         except OSError:
             self.skipped["unreadable"] += 1
             return None
@@ -196,14 +225,17 @@ class _Repo:
         if path not in self.sources:
             lang = self.catalog.language_for(path)
             data = self._read(path) if lang else None
-            self.lines[path] = data.split(b"\n") if data is not None else None
+            self.data[path] = data
             spec = self.catalog.languages.get(lang) if lang else None
             self.sources[path] = SourceFile(path, spec, data) if data is not None and spec else None
         return self.sources[path]
 
     def file_lines(self, path: str) -> list[bytes] | None:
-        self.source(path)
-        return self.lines.get(path)
+        if path not in self.lines:
+            self.source(path)
+            data = self.data.get(path)
+            self.lines[path] = data.split(b"\n") if data is not None else None
+        return self.lines[path]
 
 
 def _find_definitions(root: Path, catalog: Catalog, names: set[str]) -> list[str]:
@@ -219,20 +251,31 @@ def _find_definitions(root: Path, catalog: Catalog, names: set[str]) -> list[str
     return [p.removeprefix("./") for p in proc.stdout.decode("utf-8", "replace").splitlines() if p]
 
 
-def _request_path(
-    path: str, line: int, func: Function | None, handlers: list[Handler]
-) -> tuple[bool | None, str | None]:
-    """Is (path, line) inside a handler, or inside a function a handler calls by name (one level)?"""
-    for handler in handlers:
-        if handler.path == path and handler.start_line <= line <= handler.end_line:
-            return True, handler.name
-    if func is not None:
+_CALLED = re.compile(rb"(?<![\w$])([A-Za-z_$][\w$]*)\s*(?:::\s*<[^>]*>\s*)?\(")
+
+
+class _RequestPaths:
+    """Answers "is this line reached from a request handler?" from an index built once per scan."""
+
+    def __init__(self, handlers: list[Handler]):
+        self.any = bool(handlers)
+        self.by_path: dict[str, list[Handler]] = defaultdict(list)
+        self.callers: dict[str, list[Handler]] = defaultdict(list)  # called name -> handlers calling it
         for handler in handlers:
-            if handler.path == func.path and handler.start_line == func.start_line:
-                continue
-            if calls_name(handler.body, func.name):
+            self.by_path[handler.path].append(handler)
+            for name in set(_CALLED.findall(handler.body)):
+                self.callers[name.decode("utf-8", "replace")].append(handler)
+
+    def resolve(self, path: str, line: int, func: Function | None) -> tuple[bool | None, str | None]:
+        """Inside a handler, or inside a function a handler calls by name (one level)?"""
+        for handler in self.by_path.get(path, ()):
+            if handler.start_line <= line <= handler.end_line:
                 return True, handler.name
-    return (False, None) if handlers else (None, None)
+        if func is not None:
+            for handler in self.callers.get(func.name, ()):
+                if not (handler.path == func.path and handler.start_line == func.start_line):
+                    return True, handler.name
+        return (False, None) if self.any else (None, None)
 
 
 def _finding(hit: Hit, category: str, pattern_id: str, detail: str, func: Function | None,
@@ -258,18 +301,25 @@ def _finding(hit: Hit, category: str, pattern_id: str, detail: str, func: Functi
 
 def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = None) -> dict[str, Any]:
     """The scan itself, on a resolved directory; scan_repo adds the profile around it."""
-    stdout, stderr = _run_rg(rg_command(catalog, extra_ignores), root)
-    skipped = count_skipped(stderr)
-    searched = count_files(stderr, skipped)
-    raw_matches = parse_rg_matches(stdout)
+    skipped = dict.fromkeys(SKIP_KEYS, 0)
     repo = _Repo(root, catalog, skipped)
+    kept: list[Hit] = []
 
-    hits: list[Hit] = []
-    for path, line, text, utf8 in raw_matches:
-        if not utf8:
-            repo.non_utf8.add(path)
-        hits.extend(_hits_for_line(catalog, path, line, text))
-    kept = [h for h in hits if _keep(h, repo.source(h.path), repo.file_lines(h.path))]
+    languages: dict[str, str | None] = {}
+
+    def on_match(path: str, line: int, text: bytes) -> None:
+        if path not in languages:
+            languages[path] = catalog.language_for(path)
+        if languages[path] is None:
+            return
+        for hit in _hits_for_line(catalog, path, line, text, languages[path]):
+            if _keep(hit, repo.source(hit.path), repo):
+                kept.append(hit)
+
+    counts = run_search(root, catalog, extra_ignores, on_match)
+    searched = counts.pop("files_searched")
+    for key, value in counts.items():
+        skipped[key] += value
 
     # Request handlers: from registrations, resolving handler names defined in other files.
     handlers: list[Handler] = []
@@ -301,6 +351,8 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
                 handlers.append(Handler(func.qualified, func.path, func.start_line, func.end_line, func.body,
                                         sorted(refs)[0]))
 
+    request_paths = _RequestPaths(handlers)
+
     def enclosing(hit: Hit) -> Function | None:
         source = repo.source(hit.path)
         return source.enclosing_function(hit.line, hit.col) if source and source.tree else None
@@ -328,7 +380,7 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
         if hit.pattern.primitive and func and func.name in catalog.spawn_wrapper_names:
             wrappers.setdefault(func.name, (func, hit))
             detail += f" It sits inside `{func.qualified}`, an in-process spawn wrapper."
-        in_path, handler = _request_path(hit.path, hit.line, func, handlers)
+        in_path, handler = request_paths.resolve(hit.path, hit.line, func)
         findings.append(_finding(hit, hit.pattern.category, hit.pattern.id, detail, func, in_path, handler))
 
     for hit in wrapper_calls:
@@ -338,7 +390,7 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
         if hit.path == wrapper.path and wrapper.start_line <= hit.line <= wrapper.end_line:
             continue
         func = enclosing(hit)
-        in_path, handler = _request_path(hit.path, hit.line, func, handlers)
+        in_path, handler = request_paths.resolve(hit.path, hit.line, func)
         if in_path is False:
             continue
         primitive_name = primitive.pattern.id

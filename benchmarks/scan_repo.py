@@ -1,0 +1,130 @@
+"""Benchmark: scan_repo on a large generated tree against bare `rg --json` with the same patterns.
+
+Prints the time ratio (goal <= 1.3) and peak memory. The tree is generated
+with a fixed seed in a temporary directory: mostly small source files in
+several languages, about 2% of them with pattern hits (spawns, routes,
+/tmp writes, ports) so the tree-sitter post-processing has real work.
+
+    .venv/bin/python benchmarks/scan_repo.py            # 100k files
+    .venv/bin/python benchmarks/scan_repo.py --files 20000 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tools.code_patterns import load_catalog  # noqa: E402
+from tools.scan_repo import rg_command, scan_tree  # noqa: E402
+
+PLAIN = {
+    "rs": "pub fn f{n}(x: u32) -> u32 {{\n    let y = x + {n};\n    y * 2\n}}\n",
+    "go": "package p{d}\n\nfunc F{n}(x int) int {{\n\ty := x + {n}\n\treturn y * 2\n}}\n",
+    "py": "def f{n}(x):\n    y = x + {n}\n    return y * 2\n",
+    "ts": "export function f{n}(x: number): number {{\n  const y = x + {n};\n  return y * 2;\n}}\n",
+    "js": "function f{n}(x) {{\n  const y = x + {n};\n  return y * 2;\n}}\nmodule.exports = {{ f{n} }};\n",
+    "java": "package p{d};\n\nclass C{n} {{\n    int f(int x) {{\n        return x + {n};\n    }}\n}}\n",
+}
+HITS = {
+    "rs": 'async fn handler{n}() {{\n    tokio::spawn(async move {{ work({n}).await }});\n}}\n'
+          'fn routes{n}() {{ Router::new().route("/x{n}", post(handler{n})); }}\n',
+    "go": 'package p{d}\n\nfunc H{n}(w http.ResponseWriter, r *http.Request) {{\n\tgo work({n})\n}}\n'
+          'func init() {{ http.HandleFunc("/x{n}", H{n}) }}\n',
+    "py": '@app.post("/x{n}")\ndef h{n}():\n    threading.Thread(target=work).start()\n'
+          '    open("/tmp/x{n}", "w").write("x")\n',
+    "ts": 'app.post("/x{n}", async (req, res) => {{\n  setImmediate(() => work({n}));\n  res.send("ok");\n}});\n',
+    "js": 'const port = process.env.PORT || 8080;\napp.listen(port, "0.0.0.0");\n',
+    "java": 'class H{n} {{\n    @PostMapping("/x{n}")\n'
+            '    String h() {{ CompletableFuture.runAsync(() -> {{}}); return ""; }}\n}}\n',
+}
+
+
+def generate(root: Path, count: int, seed: int = 7, hit_rate: float = 0.02) -> None:
+    rng = random.Random(seed)
+    exts = list(PLAIN)
+    for n in range(count):
+        ext = exts[n % len(exts)]
+        d = n // 200
+        folder = root / f"pkg{d // 50}" / f"mod{d}"
+        if n % 200 == 0:
+            folder.mkdir(parents=True, exist_ok=True)
+        body = (HITS if rng.random() < hit_rate else PLAIN)[ext].format(n=n, d=d)
+        filler = "".join(f"// line {i}\n" if ext != "py" else f"# line {i}\n" for i in range(rng.randint(5, 30)))
+        (folder / f"f{n}.{ext}").write_text(filler + body)
+    (root / ".gitignore").write_text("ignored/\n")
+
+
+_TEXT_ONLY = {"--null", "--line-number", "--with-filename", "--no-heading", "--stats"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=100_000, help="files to generate (default 100000)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each side (interleaved); the best counts")
+    parser.add_argument("--keep", help="generate into this directory and keep it (reused when it exists)")
+    args = parser.parse_args(argv)
+
+    temp = None
+    if args.keep:
+        root = Path(args.keep)
+        if not root.exists():
+            root.mkdir(parents=True)
+            generate(root, args.files)
+    else:
+        temp = tempfile.mkdtemp(prefix="crobs-bench-")
+        root = Path(temp)
+        start = time.perf_counter()
+        generate(root, args.files)
+        print(f"generated {args.files} files in {time.perf_counter() - start:.1f}s under {root}")
+    try:
+        catalog = load_catalog()
+        same = rg_command(catalog) + ["--", "."]  # exactly the search scan_repo runs
+        as_json = [same[0], "--json"] + [a for a in same[1:] if a not in _TEXT_ONLY]
+
+        result: dict = {}
+        sides = {
+            "rg (same command)": lambda: subprocess.run(same, cwd=root, capture_output=True, check=False),
+            "rg --json": lambda: subprocess.run(as_json, cwd=root, capture_output=True, check=False),
+            "scan_repo": lambda: result.update(scan_tree(root, catalog)),
+        }
+        for run in sides.values():  # warm the page cache and imports once
+            run()
+        best = dict.fromkeys(sides, float("inf"))
+        for _ in range(args.runs):  # interleaved, so load from other processes hits every side alike
+            for name, run in sides.items():
+                start = time.perf_counter()
+                run()
+                best[name] = min(best[name], time.perf_counter() - start)
+        t_scan = best["scan_repo"]
+        tracemalloc.start()
+        sides["scan_repo"]()
+        _, py_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"files scanned: {result['files_scanned']}  findings: {len(result['findings'])}  "
+              f"handlers: {len(result['handlers'])}")
+        for name, seconds in best.items():
+            print(f"{name + ':':<20} {seconds:.3f}s (best of {args.runs})")
+        print(f"ratio vs rg --json:        {t_scan / best['rg --json']:.2f}  (goal <= 1.3)")
+        print(f"ratio vs same rg command:  {t_scan / best['rg (same command)']:.2f}")
+        print(f"peak memory:     python heap {py_peak / 2**20:.1f} MiB (tracemalloc), "
+              f"process RSS {self_rss:.0f} MiB, rg RSS {child_rss:.0f} MiB")
+    finally:
+        if temp:
+            shutil.rmtree(temp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
