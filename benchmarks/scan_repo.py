@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=100_000, help="files to generate (default 100000)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each side (interleaved); the best counts")
+    parser.add_argument("--hit-rate", type=float, default=0.02, help="share of files with pattern hits (default 0.02)")
     parser.add_argument("--keep", help="generate into this directory and keep it (reused when it exists)")
     args = parser.parse_args(argv)
 
@@ -79,12 +80,12 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(args.keep)
         if not root.exists():
             root.mkdir(parents=True)
-            generate(root, args.files)
+            generate(root, args.files, hit_rate=args.hit_rate)
     else:
         temp = tempfile.mkdtemp(prefix="crobs-bench-")
         root = Path(temp)
         start = time.perf_counter()
-        generate(root, args.files)
+        generate(root, args.files, hit_rate=args.hit_rate)
         print(f"generated {args.files} files in {time.perf_counter() - start:.1f}s under {root}")
     try:
         catalog = load_catalog()

@@ -234,3 +234,24 @@ def test_cli_bad_path_exits_2_with_one_line(capsys, tmp_path):
     assert crobs(["scan-repo", str(tmp_path / "nope")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("crobs: error:") and "\n" not in err
+
+
+def test_literal_prefilter_never_hides_a_regex_match():
+    """The cheap `literal in line` test may only skip lines the regex could not match."""
+    from tools.code_patterns import literal_prefilter
+
+    assert literal_prefilter("SIGTERM|with_graceful") == (b"SIGTERM", b"with_graceful")
+    assert literal_prefilter(r"\bfoo\s*\(") == (b"foo",)
+    assert literal_prefilter("ab?c") == ()  # no literal of two characters is certain
+    assert literal_prefilter("(?i)sigterm") == ()
+    lines = [
+        line
+        for root in (FIXTURES, SITEBOOKIFY)
+        for path in root.rglob("*")
+        if path.is_file()
+        for line in path.read_bytes().splitlines()
+    ]
+    for pattern in load_catalog().patterns:
+        for line in lines:
+            if pattern.compiled.search(line):
+                assert pattern.search(line), (pattern.id, line)

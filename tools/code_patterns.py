@@ -41,6 +41,19 @@ class Pattern:
     handler_from: str | None = None
     handler_arg: re.Pattern[str] | None = None
     compiled: re.Pattern[bytes] = field(default=re.compile(b"$^"), compare=False)
+    # Literals of which a matching line must contain at least one (empty: no cheap test, always run the regex).
+    literals: tuple[bytes, ...] = ()
+
+    literal_re: re.Pattern[bytes] | None = field(default=None, compare=False)
+
+    def search(self, line: bytes) -> re.Match[bytes] | None:
+        """The regex match, after a literal test that rejects most lines far more cheaply."""
+        if len(self.literals) == 1:
+            if self.literals[0] not in line:
+                return None
+        elif self.literal_re is not None and self.literal_re.search(line) is None:
+            return None
+        return self.compiled.search(line)
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,83 @@ class Catalog:
             for glob in lang.globs:
                 args += ["--type-add", f"crobs:{glob}"]
         return args + ["-t", "crobs"]
+
+
+_META = set("\\.^$*+?{}[]()|")
+_ESCAPED_LITERAL = set(".^$*+?{}[]()|\\/-\"'`:<>=!#@%&,;~")
+
+
+def _split_top(regex: str) -> list[str] | None:
+    """The regex's top-level alternatives, or None when it uses a flag group we do not model."""
+    if regex.startswith("(?") and not regex.startswith("(?:"):
+        return None
+    parts, depth, current, i = [], 0, "", 0
+    while i < len(regex):
+        char = regex[i]
+        if char == "\\":
+            current += regex[i:i + 2]
+            i += 2
+            continue
+        if char == "[":
+            end = regex.find("]", i + 2)
+            end = len(regex) - 1 if end < 0 else end
+            current += regex[i:end + 1]
+            i = end + 1
+            continue
+        depth += char == "("
+        depth -= char == ")"
+        if char == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+        i += 1
+    return parts + [current]
+
+
+def _longest_literal(alternative: str) -> str:
+    """The longest run of plain characters the alternative must contain (outside groups and classes)."""
+    best, run, depth, i = "", "", 0, 0
+    while i < len(alternative):
+        char = alternative[i]
+        nxt = alternative[i + 1] if i + 1 < len(alternative) else ""
+        if char == "\\" and depth == 0 and nxt in _ESCAPED_LITERAL:
+            piece, step = nxt, 2
+        elif char in _META or char == "\\" or depth:
+            if char == "\\":
+                i += 2
+            else:
+                if char == "[" and not depth:
+                    end = alternative.find("]", i + 2)
+                    i = (len(alternative) if end < 0 else end + 1)
+                else:
+                    depth += char == "("
+                    depth -= char == ")"
+                    i += 1
+            if char in "?*{" and run:
+                run = run[:-1]  # the quantifier makes the previous character optional
+            best, run = max(best, run, key=len), ""
+            continue
+        else:
+            piece, step = char, 1
+        after = alternative[i + step] if i + step < len(alternative) else ""
+        if after and after in "?*{":
+            best, run = max(best, run, key=len), ""
+        else:
+            run += piece
+        i += step
+    return max(best, run, key=len)
+
+
+def literal_prefilter(regex: str) -> tuple[bytes, ...]:
+    """Literals of which any match must contain one; () when some alternative has none of length >= 2."""
+    alternatives = _split_top(regex)
+    if not alternatives:
+        return ()
+    literals = [_longest_literal(a) for a in alternatives]
+    if any(len(lit) < 2 for lit in literals):
+        return ()
+    return tuple(lit.encode() for lit in literals)
 
 
 def _require(item: dict[str, Any], key: str, where: str) -> Any:
@@ -167,6 +257,8 @@ def parse_catalog(data: Any, where: str = "code_patterns.yaml") -> Catalog:
                 handler_from=handler_from,
                 handler_arg=handler_arg,
                 compiled=compiled,
+                literals=(literals := literal_prefilter(regex)),
+                literal_re=re.compile(b"|".join(re.escape(lit) for lit in literals)) if len(literals) > 1 else None,
             )
         )
     by_language = {

@@ -84,7 +84,7 @@ def rg_walk_commands(catalog: Catalog, extra_ignores: list[str] | None = None) -
     Their line counts give too_large (listed - searched) and ignored (unignored listing - listing) without a
     debug log, which would make rg itself several times slower.
     """
-    base = [rg_binary(), "--files", *rg_base_args(catalog, extra_ignores)]
+    base = [rg_binary(), "--files", "--threads", "1", *rg_base_args(catalog, extra_ignores)]
     return base, base[:2] + ["--no-ignore"] + base[2:]
 
 
@@ -161,7 +161,7 @@ def _hits_for_line(catalog: Catalog, path: str, line: int, text: bytes, language
         return []
     hits = []
     for pattern in catalog.by_language.get(language, ()):
-        match = pattern.compiled.search(text)
+        match = pattern.search(text)
         if match:
             group = match.group(1).decode("utf-8", "replace") if pattern.role == "wrapper-call" else None
             hits.append(Hit(pattern, path, language, line, match.start(), text, group))
