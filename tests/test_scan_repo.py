@@ -171,11 +171,13 @@ def test_hostile_tree_is_counted_not_crashed(tmp_path):
     _write(tmp_path / "big.py", hit + "#" * 1_100_000 + "\n")
     _write(tmp_path / "blob.py", b"threading.Thread(target=print)\x00\xff\xfe")
     _write(tmp_path / "latin.py", "x = 'caf\xe9'\nthreading.Thread(target=print)\n".encode("latin-1"))
+    (tmp_path / os.fsdecode(b"na\xefve.py")).write_bytes(hit.encode())  # file name not UTF-8
     os.symlink("..", tmp_path / "src" / "loop")
     os.symlink("missing.py", tmp_path / "src" / "dangling.py")
 
     result = scan_repo(str(tmp_path))
-    assert sorted(f["raw_ref"] for f in result["findings"]) == ["latin.py:2", "src/ok.py:2"]
+    assert sorted(f["raw_ref"] for f in result["findings"]) == ["latin.py:2", "na\ufffdve.py:2", "src/ok.py:2"]
+    json.dumps(result, ensure_ascii=False).encode("utf-8")  # printable as the CLI prints it
     skipped = result["skipped"]
     assert skipped["too_large"] == 1
     assert skipped["binary"] == 1
@@ -184,7 +186,7 @@ def test_hostile_tree_is_counted_not_crashed(tmp_path):
     assert skipped["unreadable"] == 1
     assert skipped["ignored"] == 1  # ignored.py (.gitignore); skip_dirs are left out without walking them
     assert result["git_repo"] is True  # a .git directory is present (and skipped)
-    assert result["files_scanned"] == 2
+    assert result["files_scanned"] == 3
 
 
 def test_empty_directory_is_a_data_gap(tmp_path):
@@ -255,3 +257,30 @@ def test_literal_prefilter_never_hides_a_regex_match():
         for line in lines:
             if pattern.compiled.search(line):
                 assert pattern.search(line), (pattern.id, line)
+
+
+def test_handler_registrations_across_frameworks():
+    """axum route naming a handler in another file, actix attribute, tonic, Starlette, gRPC, gin, Java gRPC."""
+    result = scan_repo(str(FIXTURES / "frameworks"))
+    work = {f["raw_ref"]: f for f in result["findings"] if f["category"] == "background-work"}
+    expected = {
+        "src/handlers.rs:2": "create_job",  # registered in src/main.rs:3 as handlers::create_job
+        "src/actix.rs:3": "upload",
+        "src/grpc.rs:4": "MyGreeter::say_hello",
+        "py/svc.py:6": "upload",  # Route("/upload", upload)
+        "py/svc.py:12": "Greeter.SayHello",
+        "go/srv.go:8": "server.SayHello",  # embeds UnimplementedGreeterServer
+        "go/srv.go:17": "upload",  # r.POST("/upload", upload)
+        "java/Svc.java:3": "GreeterImpl.sayHello",
+    }
+    assert {ref: work[ref]["handler"] for ref in expected} == expected
+    assert all(work[ref]["in_request_path"] is True for ref in expected)
+    assert "create_job (src/handlers.rs:1)" in result["handlers"]
+
+
+def test_enclosing_symbol_for_a_path_and_line():
+    from tools.enclosing_symbol import enclosing_symbol
+
+    assert enclosing_symbol("src/app/queue.rs", 29, str(SITEBOOKIFY)) == "InProcessQueue::spawn"
+    assert enclosing_symbol("src/app/queue.rs", 1, str(SITEBOOKIFY)) is None
+    assert enclosing_symbol("Dockerfile", 30, str(SITEBOOKIFY)) is None  # no grammar

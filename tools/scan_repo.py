@@ -191,6 +191,11 @@ def _keep(hit: Hit, source: SourceFile | None, repo: _Repo) -> bool:
     return True
 
 
+def _display(path: str) -> str:
+    """A file name that is not UTF-8 is read through its surrogate-escaped str, but reported printable."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _snippet(text: bytes) -> str:
     snippet = text.decode("utf-8", "replace").strip()
     return snippet if len(snippet) <= _SNIPPET_MAX else snippet[: _SNIPPET_MAX - 1] + "…"
@@ -251,6 +256,11 @@ def _find_definitions(root: Path, catalog: Catalog, names: set[str]) -> list[str
     return [p.removeprefix("./") for p in proc.stdout.decode("utf-8", "replace").splitlines() if p]
 
 
+def _family(language: str) -> str:
+    """JavaScript, TypeScript and TSX call each other's functions; other languages stand alone."""
+    return "js" if language in ("javascript", "typescript", "tsx") else language
+
+
 _CALLED = re.compile(rb"(?<![\w$])([A-Za-z_$][\w$]*)\s*(?:::\s*<[^>]*>\s*)?\(")
 
 
@@ -283,11 +293,12 @@ def _finding(hit: Hit, category: str, pattern_id: str, detail: str, func: Functi
     # Code directly inside an anonymous handler (`app.post("/x", async (req, res) => ...)`) has no
     # function name of its own: the handler's route label is the most useful name for it.
     symbol = func.qualified if func else (handler if in_path else None)
+    path = _display(hit.path)
     return Finding(
         id="",
         category=category,
         language=hit.language,
-        path=hit.path,
+        path=path,
         line=hit.line,
         snippet=_snippet(hit.text),
         enclosing_symbol=symbol,
@@ -295,7 +306,7 @@ def _finding(hit: Hit, category: str, pattern_id: str, detail: str, func: Functi
         detail=detail,
         in_request_path=in_path,
         handler=handler,
-        raw_ref=f"{hit.path}:{hit.line}",
+        raw_ref=f"{path}:{hit.line}",
     )
 
 
@@ -323,7 +334,7 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
 
     # Request handlers: from registrations, resolving handler names defined in other files.
     handlers: list[Handler] = []
-    unresolved: dict[str, set[str]] = defaultdict(set)  # name -> registration refs
+    unresolved: dict[tuple[str, str], set[str]] = defaultdict(set)  # (language family, name) -> registrations
     for hit in kept:
         if hit.pattern.role != "registration":
             continue
@@ -333,21 +344,24 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
         found, names = source.handlers_for(hit.pattern, hit.line, hit.col)
         handlers.extend(found)
         for name in names:
-            unresolved[name].add(f"{hit.path}:{hit.line}")
+            unresolved[(_family(hit.language), name)].add(f"{hit.path}:{hit.line}")
     if unresolved:
-        by_name: dict[str, list[Function]] = defaultdict(list)
-        for path in list(repo.sources):
-            source = repo.sources[path]
+        by_name: dict[tuple[str, str], list[Function]] = defaultdict(list)
+
+        def index(path: str) -> None:
+            source = repo.source(path)
             for func in source.functions() if source else []:
-                by_name[func.name].append(func)
-        missing = {n for n in unresolved if n not in by_name}
+                by_name[(_family(source.lang.name), func.name)].append(func)
+
+        for path in list(repo.sources):
+            index(path)
+        missing = {name for key in unresolved if key not in by_name for name in [key[1]]}
         if missing:
             for path in _find_definitions(root, catalog, missing):
-                source = repo.source(path)
-                for func in source.functions() if source else []:
-                    by_name[func.name].append(func)
-        for name, refs in unresolved.items():
-            for func in by_name.get(name, []):
+                if path not in repo.sources:
+                    index(path)
+        for key, refs in unresolved.items():
+            for func in by_name.get(key, []):
                 handlers.append(Handler(func.qualified, func.path, func.start_line, func.end_line, func.body,
                                         sorted(refs)[0]))
 
