@@ -110,6 +110,8 @@ def test_python_fixture():
     assert _by_ref(result, "signal-handling")["app/main.py:35"]["pattern"] == "sigterm-absent"
     assert _by_ref(result, "bind-address")["app/main.py:38"]["pattern"] == "bind-all-interfaces"
     assert _by_ref(result, "port")["app/main.py:38"]["pattern"] == "port-env-read"
+    assert _by_ref(result, "timeouts")["Procfile:1"]["pattern"] == "gunicorn-default-timeout"
+    assert _by_ref(result, "bind-address")["Procfile:1"]["pattern"] == "bind-all-interfaces"
 
 
 def test_go_fixture_wrapper_and_inline_handler():
@@ -122,6 +124,7 @@ def test_go_fixture_wrapper_and_inline_handler():
     assert work["main.go:23"]["handler"] == "/ping"  # goroutine inside an inline HandleFunc literal
     assert _by_ref(result, "bind-address")["main.go:26"]["pattern"] == "bind-loopback"
     assert _by_ref(result, "signal-handling")["main.go:20"]["enclosing_symbol"] == "main"
+    assert not _by_ref(result, "db-pool")
 
 
 def test_typescript_fixture_express_handlers():
