@@ -197,3 +197,13 @@ def test_cli_json(capsys):
     assert crobs(["scan-deploy-config", str(SITEBOOKIFY), "--json"]) == 0
     refs = {s["raw_ref"] for s in json.loads(capsys.readouterr().out)["settings"]}
     assert f"{TF}/main.tf:49" in refs and "Dockerfile:30" in refs
+
+
+def test_deploy_cloudrun_action_inputs_become_settings(deploy):
+    action = _settings(deploy, "gcloud run deploy catalog-api")
+    assert action["memory"]["value"] == "1Gi" and action["memory"]["raw_ref"] == ".github/workflows/release.yml:14"
+    assert action["concurrency"]["value"] == 60
+    assert action["concurrency"]["raw_ref"] == ".github/workflows/release.yml:15"
+    assert action["max_instances"]["value"] == 25
+    assert action["image"]["value"] == "gcr.io/p/catalog:${{ github.sha }}"  # the expression stays one token
+    assert action["env_names"]["value"] == ["MODE", "REGION"]

@@ -17,7 +17,9 @@ import yaml
 from tools.deploy_common import bind_address, convert, deploy_settings
 from tools.records import Setting
 
-_TOKEN = re.compile(r""""[^"]*"|'[^']*'|[^\s"']+""")
+_TOKEN = re.compile(r"""(?:[^\s"']*\$\{\{[^}]*\}\})+[^\s"']*|"[^"]*"|'[^']*'|[^\s"']+""")
+# google-github-actions/deploy-cloudrun inputs -> the gcloud flag they become.
+_ACTION_INPUTS = {"image": "--image", "env_vars": "--set-env-vars", "secrets": "--set-secrets"}
 
 
 def _tokens(text: str) -> list[list[tuple[str, int]]]:
@@ -134,13 +136,57 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str) -> tuple[list[Settin
     return settings, {"kind": f"gcloud run {command[0]}", "name": name, "path": rel, "line": line, "target_name": name}
 
 
+def _action_steps(text: str) -> list[list[tuple[str, int]]]:
+    """`uses: google-github-actions/deploy-cloudrun` steps rewritten as gcloud run deploy token lists."""
+    found: list[list[tuple[str, int]]] = []
+    if "deploy-cloudrun" not in text:
+        return found
+    try:
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return found
+    stack = [d for d in documents if d is not None]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        values = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        stack.extend(values.values())
+        uses = values.get("uses")
+        inputs = values.get("with")
+        if not (isinstance(uses, yaml.ScalarNode) and "deploy-cloudrun" in str(uses.value)
+                and isinstance(inputs, yaml.MappingNode)):
+            continue
+        given = {k.value: v for k, v in inputs.value if isinstance(v, yaml.ScalarNode)}
+        name_node = given.get("service") or given.get("job")
+        line = uses.start_mark.line + 1
+        words = ["run", "jobs", "deploy"] if "job" in given and "service" not in given else ["run", "deploy"]
+        tokens = [("gcloud", line)] + [(w, line) for w in words]
+        if name_node is not None:
+            tokens.append((str(name_node.value), name_node.start_mark.line + 1))
+        for key, flag in _ACTION_INPUTS.items():
+            node_value = given.get(key)
+            if node_value is not None:
+                items = [v.strip() for v in re.split(r"[\n,]", str(node_value.value)) if v.strip()]
+                tokens += [(flag, node_value.start_mark.line + 1), (",".join(items), node_value.start_mark.line + 1)]
+        flags = given.get("flags")
+        if flags is not None:
+            base = flags.start_mark.line + 1 + (1 if flags.style in ("|", ">") else 0)
+            for chunk in _tokens(str(flags.value)):
+                tokens += [(word, base + number - 1) for word, number in chunk]
+        found.append(tokens)
+    return found
+
+
 def scan_gcloud(rel: str, text: str) -> tuple[list[Setting], list[dict[str, Any]]]:
     """Every gcloud run deploy/update command in one file."""
     if "gcloud" not in text and not (rel.endswith((".yaml", ".yml")) and "deploy" in text):
         return [], []
     candidates = [t for t in _tokens(text) if any(w == "gcloud" for w, _ in t)]
     if rel.endswith((".yaml", ".yml")):
-        candidates += _yaml_arg_lists(text)
+        candidates += _yaml_arg_lists(text) + _action_steps(text)
     settings: list[Setting] = []
     resources: list[dict[str, Any]] = []
     seen: set[tuple[str, int]] = set()
