@@ -207,3 +207,10 @@ def test_deploy_cloudrun_action_inputs_become_settings(deploy):
     assert action["max_instances"]["value"] == 25
     assert action["image"]["value"] == "gcr.io/p/catalog:${{ github.sha }}"  # the expression stays one token
     assert action["env_names"]["value"] == ["MODE", "REGION"]
+
+
+def test_cli_text_output_marks_defaults_and_expressions(capsys):
+    assert crobs(["scan-deploy-config", str(SITEBOOKIFY)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert any(line.startswith(f"{TF}/main.tf:49 ") and "[var.max_instances]" in line for line in out)
+    assert any(line.startswith(f"{TF}/main.tf:54 ") and "'512Mi' (default)" in line for line in out)

@@ -287,3 +287,11 @@ def test_enclosing_symbol_for_a_path_and_line():
     assert enclosing_symbol("src/app/queue.rs", 29, str(SITEBOOKIFY)) == "InProcessQueue::spawn"
     assert enclosing_symbol("src/app/queue.rs", 1, str(SITEBOOKIFY)) is None
     assert enclosing_symbol("Dockerfile", 30, str(SITEBOOKIFY)) is None  # no grammar
+
+
+def test_cli_text_output_leads_with_path_line(capsys):
+    assert crobs(["scan-repo", str(SITEBOOKIFY)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    spawn = next(line for line in out if line.startswith("src/app/queue.rs:29 "))
+    assert "background-work" in spawn and "InProcessQueue::spawn  <- create_job" in spawn
+    assert out[-1].startswith("13 findings in 12 files")

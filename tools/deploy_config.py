@@ -126,3 +126,15 @@ def scan_deploy_config(path: str) -> dict[str, Any]:
         ))
     return {"path": str(root), "settings": settings, "resources": resources, "files": sorted(set(files)),
             "data_gaps": gaps}
+
+
+def format_deploy_config(result: dict[str, Any]) -> str:
+    """One line per setting: where, what, value, and whether it is the platform default."""
+    lines = []
+    for setting in result["settings"]:
+        default = " (default)" if setting.get("is_default") else ""
+        via = f"  [{setting['expression']}]" if setting.get("expression") else ""
+        lines.append(f"{setting['raw_ref']:<52} {setting['setting']:<20} {setting['value']!r}{default}{via}")
+    lines.append(f"{len(result['settings'])} settings from {len(result['resources'])} resources")
+    lines += [f"data gap: {g['missing_signal']}: {g['why_missing']}" for g in result.get("data_gaps", [])]
+    return "\n".join(lines)

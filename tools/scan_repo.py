@@ -500,3 +500,17 @@ def scan_repo(path: str, profile: str | None = None) -> dict[str, Any]:
         "known_risks": chosen["known_risks"],
         "data_gaps": gaps,
     }
+
+
+def format_scan(result: dict[str, Any]) -> str:
+    """One line per finding, path:line first, so a terminal user can jump straight to the code."""
+    lines = []
+    for finding in result["findings"]:
+        reach = f"  <- {finding['handler']}" if finding.get("in_request_path") and finding.get("handler") else ""
+        symbol = finding.get("enclosing_symbol") or "-"
+        lines.append(f"{finding['raw_ref']:<48} {finding['category']:<16} {finding['pattern']:<26} {symbol}{reach}")
+    skipped = ", ".join(f"{k} {v}" for k, v in result["skipped"].items() if v)
+    lines.append(f"{len(result['findings'])} findings in {result['files_scanned']} files"
+                 + (f" (skipped: {skipped})" if skipped else ""))
+    lines += [f"data gap: {g['missing_signal']}: {g['why_missing']}" for g in result.get("data_gaps", [])]
+    return "\n".join(lines)
