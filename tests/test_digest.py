@@ -223,3 +223,13 @@ def test_analyze_jsonl_counts_bad_lines_and_refuses_binary(tmp_path):
         analyze_jsonl(binary)
     with pytest.raises(InputError, match="not a file"):
         analyze_jsonl(tmp_path / "missing.jsonl")
+
+
+def test_streaming_latency_matches_the_record_path_on_a_known_distribution():
+    entries = [raw_request(i, 200, latency=f"{ms / 1000:.6f}s") for i, ms in enumerate(range(1, 1001))]
+    random.Random(5).shuffle(entries)
+    lat = analyze_entries(entries)["digest"]["latency"]
+    for key, true in (("p50_ms", 500), ("p95_ms", 950), ("p99_ms", 990)):
+        assert abs(lat[key] - true) / true < 0.03, (key, lat[key])
+    assert lat["max_ms"] == 1000.0
+    assert abs(lat["mean_ms"] - 500.5) / 500.5 < 0.03

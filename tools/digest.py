@@ -53,6 +53,14 @@ LAT_LOG = math.log(LAT_RATIO)
 LAT_MIN_MS = 0.1
 LAT_BUCKETS = 400
 
+def _lat_index(ms: float) -> int:
+    """Histogram bucket of a latency: 0 below LAT_MIN_MS, then one bucket per factor LAT_RATIO."""
+    if ms <= LAT_MIN_MS:
+        return 0
+    i = int(math.log(ms / LAT_MIN_MS) / LAT_LOG) + 1
+    return i if i < LAT_BUCKETS else LAT_BUCKETS - 1
+
+
 _START_RE = re.compile(r"Starting new instance\. Reason: ([A-Z_]+)")
 _SHUTDOWN_RES = (
     ("user_disabled_shutdown", re.compile(r"Shutting down user disabled instance")),
@@ -101,7 +109,6 @@ class DigestBuilder:
         self.first_error_ts = ""
         self.lat_hist = [0] * LAT_BUCKETS
         self.lat_n = 0
-        self.lat_sum = 0.0
         self.lat_max = 0.0
         self.revisions: dict[str, list[Any]] = {}  # name -> [service, requests, 4xx, 5xx, error_logs, first, last]
         self.services: dict[str, list[int]] = {}  # name -> [requests, 4xx, 5xx, error_logs, records]
@@ -230,11 +237,9 @@ class DigestBuilder:
 
     def add_latency(self, latency_ms: float) -> None:
         self.lat_n += 1
-        self.lat_sum += latency_ms
         if latency_ms > self.lat_max:
             self.lat_max = latency_ms
-        i = int(math.log(latency_ms / LAT_MIN_MS) / LAT_LOG) + 1 if latency_ms > LAT_MIN_MS else 0
-        self.lat_hist[i if i < LAT_BUCKETS else LAT_BUCKETS - 1] += 1
+        self.lat_hist[_lat_index(latency_ms)] += 1
 
     def add(self, record: LogRecord) -> None:
         """Fold one normalized LogRecord into the digest."""
@@ -335,9 +340,14 @@ class DigestBuilder:
             "p50_ms": self._percentile(0.50),
             "p95_ms": self._percentile(0.95),
             "p99_ms": self._percentile(0.99),
-            "mean_ms": round(self.lat_sum / self.lat_n, 1),
+            "mean_ms": self._mean(),
             "max_ms": round(self.lat_max, 1),
         }
+
+    def _mean(self) -> float:
+        """Mean from the histogram's bucket middles (the streaming path keeps no exact sum)."""
+        total = sum(n * (LAT_MIN_MS * LAT_RATIO ** (i - 0.5) if i else LAT_MIN_MS) for i, n in enumerate(self.lat_hist))
+        return round(total / self.lat_n, 1)
 
     def _percentile(self, q: float) -> float:
         rank = q * self.lat_n
@@ -713,11 +723,10 @@ def analyze_entries(
     templates = digest._templates
     instances = digest.instances
     lat_hist = digest.lat_hist
-    log = math.log
-    last_bucket = LAT_BUCKETS - 1
     agg: dict[tuple[str, int, str, str], list[Any]] = {}
     short_names: dict[str, str] = {}
-    lat_n, lat_sum, lat_max = 0, 0.0, 0.0
+    lat_cache: dict[str, int] = {}
+    lat_n, lat_max_i, lat_max = 0, 0, 0.0
 
     def flush() -> None:
         for (_, status, service, revision), (n, first, last) in agg.items():
@@ -731,11 +740,18 @@ def analyze_entries(
             collector.add(record)
             digest.add(record)
             continue
-        ts = entry.get("timestamp") or ""
-        status = hr.get("status") or 0
-        labels = (entry.get("resource") or {}).get("labels") or {}
-        service = labels.get("service_name", "")
-        key = (ts[:16], status, service, labels.get("revision_name", ""))
+        try:  # the shape every Cloud Run request entry has; anything odd takes the tolerant branch
+            ts = entry["timestamp"]
+            status = hr["status"]
+            labels = entry["resource"]["labels"]
+            service = labels["service_name"]
+            key = (ts[:16], status, service, labels["revision_name"])
+        except (KeyError, TypeError):
+            ts = str(entry.get("timestamp") or "")
+            status = hr.get("status") if isinstance(hr.get("status"), int) else 0
+            labels = (entry.get("resource") or {}).get("labels") or {}
+            service = labels.get("service_name", "")
+            key = (ts[:16], status, service, labels.get("revision_name", ""))
         row = agg.get(key)
         if row is None:
             if len(agg) >= 50_000:
@@ -749,14 +765,27 @@ def analyze_entries(
                 row[1] = ts
         lat = hr.get("latency")
         if lat is not None:
-            ms = float(lat[:-1]) * 1000.0 if isinstance(lat, str) and lat[-1:] == "s" else _latency_ms(lat)
-            if ms is not None and ms >= 0:
+            # Duration strings ("0.033116s") are bucketed by their first 6 characters through a cache:
+            # 0.1 ms resolution, no float parse per entry. The exact value is parsed only for a new maximum.
+            head = lat[:6] if type(lat) is str else None
+            bi = lat_cache.get(head) if head is not None else None
+            if bi is None:
+                try:
+                    bi = _lat_index(float(head.rstrip("s")) * 1000.0)  # type: ignore[union-attr]
+                    if len(lat_cache) >= 100_000:
+                        lat_cache.clear()
+                    lat_cache[head] = bi  # type: ignore[index]
+                except (AttributeError, ValueError):
+                    ms = _latency_ms(lat)
+                    bi = _lat_index(ms) if ms is not None and ms >= 0 else -1
+            if bi >= 0:
                 lat_n += 1
-                lat_sum += ms
-                if ms > lat_max:
-                    lat_max = ms
-                i = int(log(ms / LAT_MIN_MS) / LAT_LOG) + 1 if ms > LAT_MIN_MS else 0
-                lat_hist[i if i < last_bucket else last_bucket] += 1
+                lat_hist[bi] += 1
+                if bi >= lat_max_i:
+                    lat_max_i = bi
+                    ms = _latency_ms(lat)
+                    if ms is not None and ms > lat_max:
+                        lat_max = ms
         instance = (entry.get("labels") or {}).get("instanceId")
         if instance and instance not in instances:
             digest._instance(instance)
@@ -771,7 +800,6 @@ def analyze_entries(
                                   ts, service)
     flush()
     digest.lat_n += lat_n
-    digest.lat_sum += lat_sum
     digest.lat_max = max(digest.lat_max, lat_max)
     return {"signature_hits": collector.hits(), "digest": digest.result(metrics)}
 
@@ -802,29 +830,34 @@ def iter_jsonl(path: str | Path, stats: dict[str, int] | None = None) -> Iterato
     if not p.is_file():
         raise InputError(f"{p}: not a file")
     stats = stats if stats is not None else {}
-    stats.setdefault("lines", 0)
-    stats.setdefault("malformed_lines", 0)
-    with p.open("rb") as fh:
-        head = fh.read(8192)
-        if b"\x00" in head:
-            raise InputError(f"{p}: binary file, expected JSON lines of Cloud Logging LogEntry objects")
-        fh.seek(0)
-        loads = orjson.loads
-        for line in fh:
-            stats["lines"] += 1
-            if len(line) > MAX_LINE_BYTES:
-                stats["malformed_lines"] += 1
-                continue
-            try:
-                entry = loads(line)
-            except orjson.JSONDecodeError:
-                if line.strip():
-                    stats["malformed_lines"] += 1
-                continue
-            if isinstance(entry, dict):
-                yield entry
-            else:
-                stats["malformed_lines"] += 1
+    lines = malformed = 0
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(8192)
+            if b"\x00" in head:
+                raise InputError(f"{p}: binary file, expected JSON lines of Cloud Logging LogEntry objects")
+            fh.seek(0)
+            loads = orjson.loads
+            for line in fh:
+                lines += 1
+                if len(line) > MAX_LINE_BYTES:
+                    malformed += 1
+                    continue
+                try:
+                    entry = loads(line)
+                except orjson.JSONDecodeError:
+                    if line.strip():
+                        malformed += 1
+                    continue
+                if type(entry) is dict:
+                    yield entry
+                else:
+                    malformed += 1
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read: {exc.strerror}") from exc
+    finally:
+        stats["lines"] = stats.get("lines", 0) + lines
+        stats["malformed_lines"] = stats.get("malformed_lines", 0) + malformed
 
 
 def analyze_jsonl(path: str | Path, *, metrics: dict[str, Any] | None = None) -> dict[str, Any]:
