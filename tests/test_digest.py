@@ -233,3 +233,28 @@ def test_streaming_latency_matches_the_record_path_on_a_known_distribution():
         assert abs(lat[key] - true) / true < 0.03, (key, lat[key])
     assert lat["max_ms"] == 1000.0
     assert abs(lat["mean_ms"] - 500.5) / 500.5 < 0.03
+
+
+def test_node_stack_traces_template_on_the_error_line():
+    trace = ("/app/src/handlers.js:14\n      const id = event.data.object.customer.id;\n          ^\n\n"
+             "TypeError: Cannot read properties of null (reading 'id')\n"
+             "    at handleEvent (/app/src/handlers.js:14:53)")
+    digest = build([line(1, trace, n=i) for i in range(3)]).result()
+    assert digest["error_templates"][0]["template"] == "TypeError: Cannot read properties of null (reading 'id')"
+
+
+def test_analyze_logs_cli_reads_a_case_directory_and_fails_in_one_line(tmp_path, capsys):
+    from tools.cli import main
+
+    (tmp_path / "logging").mkdir()
+    timeout = "The request has been terminated because it has reached the maximum request timeout."
+    lines = [json.dumps(raw_request(i, 200)) for i in range(5)] + [json.dumps(raw_request(9, 504, timeout, "300s"))]
+    (tmp_path / "logging" / "entries.jsonl").write_text("\n".join(lines) + "\n")
+    assert main(["analyze-logs", str(tmp_path), "--json", "--lang", "ja"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [h["signature_id"] for h in out["signature_hits"]] == ["REQUEST_TIMEOUT"]
+    assert "504" in out["signature_hits"][0]["meaning"]
+    assert out["digest"]["totals"]["records"] == 6 and out["digest_tokens"] > 0
+    assert main(["analyze-logs", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "not a file" in err and "\n" not in err

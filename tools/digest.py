@@ -469,6 +469,7 @@ def _metric_latency(metrics: dict[str, Any] | None) -> dict[str, Any] | None:
 _MASK_RE = re.compile(r"(?<![A-Za-z])\d[\w.:-]*|\b(?=[a-f]*\d)[0-9a-f]{8,}\b")
 _MASK = "<NUM>"
 _CACHE_MAX = 20_000
+_ERROR_LINE_RE = re.compile(r"[\w.$]*(?:Error|Exception|panic|Panic)\b.{0,3}:")
 _PATH_ID_RE = re.compile(r"/(?=[^/]*\d)[^/]+")  # path segments with a digit (ids, hashes, dates)
 
 
@@ -495,8 +496,12 @@ class _TemplateCounter:
         """The line that names the error: a traceback's last line, else the first line, trimmed."""
         text = message.strip()
         if "\n" in text:
-            lines = [ln for ln in text.splitlines() if ln.strip()]
-            text = lines[-1] if lines and lines[0].startswith("Traceback") else lines[0] if lines else ""
+            lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+            named = [ln for ln in lines if _ERROR_LINE_RE.match(ln)]
+            if named:  # Python's last "KeyError: ...", Node's "TypeError: ..." under the source excerpt
+                text = named[-1] if lines[0].startswith("Traceback") else named[0]
+            else:
+                text = lines[0] if lines else ""
         return text[:240]
 
     def add(self, message: str, record: LogRecord, ts: str, service: str) -> None:
@@ -867,3 +872,34 @@ def analyze_jsonl(path: str | Path, *, metrics: dict[str, Any] | None = None) ->
     result["digest"]["input"] = dict(stats)
     return result
 
+
+
+# tool
+def analyze_logs(path: str, lang: str = "en") -> dict[str, Any]:
+    """Signature hits and a bounded digest of a LogEntry JSONL file (or a case directory's logging/entries.jsonl).
+
+    Lets an assistant look at any volume of recorded logs through a few
+    thousand tokens instead of reading the lines. `lang` picks the language of
+    each hit's meaning and fix.
+    """
+    if lang not in ("en", "ja"):
+        raise InputError(f"lang must be en or ja, not {lang!r}")
+    p = Path(path)
+    if p.is_dir():
+        p = p / "logging" / "entries.jsonl"
+    result = analyze_jsonl(p)
+    for hit in result["signature_hits"]:
+        hit["meaning"] = hit["meaning"][lang]  # type: ignore[typeddict-item]
+        hit["fix"] = hit["fix"][lang]  # type: ignore[typeddict-item]
+    result["digest_tokens"] = digest_tokens(result["digest"])
+    return result
+
+
+def format_analysis(result: dict[str, Any]) -> str:
+    """CLI text: one line per signature hit group, then the digest text."""
+    lines = [f"{h['count']:>6}x {h['signature_id']} [{h['service'] or '-'}] {h['first_seen']}..{h['last_seen']} "
+             f"labels={','.join(h['labels'])} e.g. {h['examples'][0]['raw_ref'] if h['examples'] else ''}"
+             for h in result["signature_hits"]]
+    if not lines:
+        lines = ["no failure signatures"]
+    return "\n".join([*lines, "", render_digest_text(result["digest"])])
