@@ -59,3 +59,37 @@ def test_idle_revision_and_superseded_declared_config_are_excluded():
     assert reasons["main.tf:3"] == "live config says 20"
     assert "api" in reasons["x.tf:1"]
     assert reasons["projects/p/locations/r/services/app#template.scaling.maxInstanceCount"] is None
+
+
+def _request(ts: str, latency_ms: float, insert_id: str) -> dict:
+    return {"timestamp": ts, "insert_id": insert_id, "raw_ref": f"run.googleapis.com/requests#{insert_id}",
+            "resource": {"service_name": "app", "revision_name": "app-001"},
+            "http": {"status": 200, "latency_ms": latency_ms}}
+
+
+def test_slow_requests_right_after_instance_starts_count_as_cold_starts():
+    records = [_request(f"2026-02-12T00:{m:02d}:00Z", 40, f"r{m}") for m in range(10, 40)]
+    starts = [{"timestamp": f"2026-02-12T00:{m:02d}:00Z", "insert_id": f"s{m}", "message": "Starting new instance. "
+               "Reason: AUTOSCALING", "raw_ref": f"run.googleapis.com/varlog/system#s{m}",
+               "resource": {"service_name": "app", "revision_name": "app-001"}} for m in (41, 45, 50)]
+    slow = [_request(f"2026-02-12T00:{m:02d}:20Z", 6500 + m, f"slow{m}") for m in (41, 45, 50)]
+    items = build_items({"target": {"target_name": "app"}, "window": WINDOW, "records": records + starts + slow})
+    latency = next(i for i in items if i["type"] == "latency")
+    assert latency["attrs"]["slow_count"] == 3 and latency["attrs"]["cold_start_share"] == 1.0
+    assert latency["raw_ref"] == "run.googleapis.com/requests#slow50"  # the slowest request is cited
+    assert "right after an instance start" in latency["signal"]["en"]
+
+    warm = build_items({"target": {"target_name": "app"}, "window": WINDOW, "records": records + slow})
+    assert next(i for i in warm if i["type"] == "latency")["attrs"]["cold_start_share"] == 0.0
+
+
+def test_metric_items_cite_the_peak_point():
+    ref = "run.googleapis.com/container/memory/utilizations#service_name=app@"
+    metrics = {"series": {"memory_utilization": [
+        {"time": "2026-02-12T00:10:00Z", "value": {"p99": 0.41}, "raw_ref": ref + "2026-02-12T00:10:00Z"},
+        {"time": "2026-02-12T00:11:00Z", "value": {"p99": 0.97}, "raw_ref": ref + "2026-02-12T00:11:00Z"},
+    ]}}
+    items = build_items({"target": {"target_name": "app"}, "window": WINDOW, "metrics": metrics})
+    (util,) = [i for i in items if i["type"] == "utilization"]
+    assert util["attrs"] == {"metric": "memory_utilization", "resource": "memory", "p99": 0.97}
+    assert util["raw_ref"].endswith("@2026-02-12T00:11:00Z") and "97%" in util["signal"]["en"]

@@ -199,6 +199,9 @@ def request_items(records: list[dict[str, Any]], target_name: str | None,
                 confidence="high" if len(slow) >= 3 else "medium", strength=1.0,
                 signal=render_signal(["slow_requests"], values), service=target_name,
             ))
+    latency = latency_item(records, requests, target_name)
+    if latency is not None:
+        items.append(latency)
     errors = sum(len(g) for c, g in by_code.items() if c >= 500 or c == 429)
     first = min(requests, key=lambda r: r.get("timestamp", ""))
     values = {"requests": total, "errors": errors, "error_rate_pct": f"{100 * errors / total:.2f}"}
@@ -207,6 +210,77 @@ def request_items(records: list[dict[str, Any]], target_name: str | None,
         static=False, attrs={"requests": total, "errors": errors, "error_rate": round(errors / total, 5)},
         confidence="medium", strength=0.5, signal=render_signal(["traffic"], values), service=target_name,
     ))
+    return items
+
+
+SLOW_FACTOR = 5  # a request is slow when it takes 5x the median and at least SLOW_MIN_MS
+SLOW_MIN_MS = 1000.0
+COLD_START_LEAD_S = 60  # a slow request within this many seconds after an instance start
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def latency_item(records: list[dict[str, Any]], requests: list[dict[str, Any]],
+                 target_name: str | None) -> dict[str, Any] | None:
+    """Request latency from request logs: percentiles, the slowest request, and how many slow
+    requests came right after an instance start (a cold start shows up exactly so)."""
+    timed = [r for r in requests if (r["http"].get("latency_ms") or 0) > 0]
+    if len(timed) < 5:
+        return None
+    latencies = [float(r["http"]["latency_ms"]) for r in timed]
+    p50, p99 = _percentile(latencies, 0.5), _percentile(latencies, 0.99)
+    threshold = max(SLOW_FACTOR * p50, SLOW_MIN_MS)
+    slow = [r for r in timed if float(r["http"]["latency_ms"]) >= threshold]
+    starts = sorted(parse_time(r["timestamp"]) for r in records
+                    if str(r.get("message") or "").startswith("Starting new instance") and r.get("timestamp"))
+    after_start = 0
+    for record in slow:
+        when = parse_time(record["timestamp"])
+        if any(timedelta(0) <= when - start <= timedelta(seconds=COLD_START_LEAD_S) for start in starts):
+            after_start += 1
+    slowest = max(timed, key=lambda r: float(r["http"]["latency_ms"]))
+    values = {"p50_s": f"{p50 / 1000:.2f}", "p99_s": f"{p99 / 1000:.2f}", "max_s":
+              f"{float(slowest['http']['latency_ms']) / 1000:.1f}", "slow": len(slow), "total": len(timed),
+              "after_start": after_start}
+    return _item(
+        "latency", "latency", "cloud_logging", slowest.get("raw_ref", ""), slowest.get("timestamp", ""),
+        static=False,
+        attrs={"p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "max_ms": float(slowest["http"]["latency_ms"]),
+               "slow_count": len(slow), "cold_start_count": after_start,
+               "cold_start_share": round(after_start / len(slow), 3) if slow else 0.0},
+        confidence="high" if len(slow) >= 3 else "medium", strength=1.0 if slow else 0.4,
+        signal=render_signal(["latency"], values), service=target_name,
+    )
+
+
+def metric_items(metrics: dict[str, Any] | None, target_name: str | None) -> list[dict[str, Any]]:
+    """Peak utilization and latency from Cloud Monitoring series, cited by the peak point."""
+    if not metrics:
+        return []
+    items = []
+    series = metrics.get("series") or {}
+    for name, resource in (("cpu_utilization", "cpu"), ("memory_utilization", "memory"),
+                           ("request_latencies", "latency")):
+        points = [p for p in series.get(name) or [] if isinstance(p.get("value"), dict)
+                  and p["value"].get("p99") is not None and p.get("raw_ref")]
+        if not points:
+            continue
+        peak = max(points, key=lambda p: p["value"]["p99"])
+        p99 = float(peak["value"]["p99"])
+        if resource == "latency":
+            attrs = {"metric": name, "resource": resource, "p99_ms": p99}
+            values = {"metric": name, "value_text": f"{p99 / 1000:.2f} s", "time": peak.get("time")}
+        else:
+            attrs = {"metric": name, "resource": resource, "p99": p99}
+            values = {"metric": name, "value_text": f"{100 * p99:.0f}%", "time": peak.get("time")}
+        items.append(_item(
+            f"metric:{name}", "utilization" if resource != "latency" else "latency_metric", "cloud_monitoring",
+            peak["raw_ref"], peak.get("time") or "", static=False, attrs=attrs, confidence="high",
+            strength=1.0, signal=render_signal([f"metric.{resource}", "metric"], values), service=target_name,
+        ))
     return items
 
 
@@ -455,6 +529,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         + condition_items(bundle.get("conditions") or [], window_start)
         + execution_items(bundle.get("executions") or [])
         + user_report_items(bundle.get("trello_rows") or [], bundle.get("card"), window_start)
+        + metric_items(bundle.get("metrics"), target_name)
     )
     serving = serving_revisions(records, bundle.get("traffic"))
     mark_excluded(items, target_name, start, end, serving)

@@ -395,6 +395,7 @@ def _analyse(target: dict[str, Any], start: datetime, end: datetime, gcp: dict[s
         "findings": code.get("findings") or [], "deploy_events": gcp.get("deploy_events") or [],
         "conditions": gcp.get("conditions") or [], "executions": gcp.get("executions") or [],
         "traffic": gcp.get("traffic") or [], "trello_rows": card.get("rows") or [], "card": card.get("card"),
+        "metrics": gcp.get("metrics"),
     }
     items = build_items(bundle)
     candidates = rank(items)
