@@ -1,0 +1,247 @@
+"""Evidence items from runtime sources: signature hits, request logs, metrics, conditions, executions.
+
+These are what users and the platform saw; each keeps the exact log,
+metric or resource reference it came from.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from typing import Any
+
+from tools.evidence_items import SEVERITY, make_item, one_line, render_signal, value_text
+from tools.timewindow import parse_time
+
+
+def signature_items(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One item per (signature, service) hit group from tools.signatures.match_records."""
+    items = []
+    for hit in hits:
+        examples = hit.get("examples") or [{}]
+        first = examples[0]
+        raw_ref = first.get("raw_ref") or ""
+        if not raw_ref:
+            continue
+        count = int(hit.get("count") or len(examples))
+        severity = SEVERITY.get(str(hit.get("severity", "")).upper(), 2)
+        strength = (1.0 if severity >= 3 else 0.8 if severity == 2 else 0.4) * min(1.5, 1 + math.log10(count) / 3)
+        source = "audit_log" if str(first.get("log_kind", "")).startswith("audit") else "cloud_logging"
+        services = hit.get("services") or ([hit["service"]] if hit.get("service") else [])
+        meaning = hit.get("meaning") or {}
+        values = {**hit, "count": count, "meaning_en": meaning.get("en", ""), "meaning_ja": meaning.get("ja", "")}
+        items.append(make_item(
+            f"sig:{hit.get('signature_id')}:{services[0] if services else ''}", "signature", source, raw_ref,
+            hit.get("first_seen") or first.get("timestamp") or "", static=False,
+            attrs={"signature_id": str(hit.get("signature_id", "")), "labels": list(hit.get("labels") or []),
+                   "primary_label": (hit.get("labels") or [None])[0], "context": bool(hit.get("context")),
+                   "label_count": len(hit.get("labels") or []),
+                   "severity": hit.get("severity"), "count": count, "log_kind": first.get("log_kind")},
+            confidence="high" if count >= 3 and severity >= 2 else "medium", strength=strength,
+            signal=render_signal(["signature"], values),
+            service=services[0] if len(services) == 1 else None, revisions=list(hit.get("revisions") or []),
+        ))
+    return items
+
+
+def record_service(record: dict[str, Any]) -> str | None:
+    return (record.get("resource") or {}).get("service_name") or (record.get("resource") or {}).get("job_name")
+
+
+def record_revision(record: dict[str, Any]) -> str | None:
+    return (record.get("resource") or {}).get("revision_name")
+
+
+def request_items(records: list[dict[str, Any]], target_name: str | None,
+                  timeout_seconds: float | None = None) -> list[dict[str, Any]]:
+    """Status-code counts, near-timeout requests and the traffic baseline from request logs.
+
+    Only the target's request entries count, so another service's 5xx cannot
+    inflate this one's error rate.
+    """
+    requests = [r for r in records if r.get("http") and r.get("http", {}).get("status") is not None
+                and (not target_name or record_service(r) in (None, target_name))]
+    if not requests:
+        return []
+    total = len(requests)
+    by_code: dict[int, list[dict[str, Any]]] = {}
+    for record in requests:
+        by_code.setdefault(int(record["http"]["status"]), []).append(record)
+    items = []
+    for code in sorted(by_code):
+        group = by_code[code]
+        if code < 429 or (code >= 430 and code < 500):
+            continue
+        first = min(group, key=lambda r: r.get("timestamp", ""))
+        count = len(group)
+        values = {"count": count, "total": total, "code": code, "rate_pct": f"{100 * count / total:.1f}"}
+        revisions = sorted({record_revision(r) for r in group} - {None})
+        items.append(make_item(
+            f"status:{code}", "status", "cloud_logging", first.get("raw_ref", ""), first.get("timestamp", ""),
+            static=False, attrs={"code": code, "status_class": f"{code // 100}xx", "count": count,
+                                 "rate": round(count / total, 4), "total": total},
+            confidence="high" if count >= 5 else "medium", strength=1.0 if count >= 5 else 0.6,
+            signal=render_signal(["status"], values), service=target_name, revisions=revisions,
+        ))
+    if timeout_seconds:
+        slow = [r for r in requests if (r["http"].get("latency_ms") or 0) >= 0.9 * timeout_seconds * 1000]
+        if slow:
+            first = min(slow, key=lambda r: r.get("timestamp", ""))
+            top = max(r["http"].get("latency_ms") or 0 for r in slow)
+            values = {"count": len(slow), "timeout_seconds": value_text(int(timeout_seconds)),
+                      "max_latency_s": f"{top / 1000:.1f}"}
+            items.append(make_item(
+                "slow_requests", "slow_requests", "cloud_logging", first.get("raw_ref", ""),
+                first.get("timestamp", ""), static=False,
+                attrs={"count": len(slow), "max_latency_ms": top, "timeout_seconds": timeout_seconds,
+                       "near_timeout": True},
+                confidence="high" if len(slow) >= 3 else "medium", strength=1.0,
+                signal=render_signal(["slow_requests"], values), service=target_name,
+            ))
+    latency = latencymake_item(records, requests, target_name)
+    if latency is not None:
+        items.append(latency)
+    errors = sum(len(g) for c, g in by_code.items() if c >= 500 or c == 429)
+    first = min(requests, key=lambda r: r.get("timestamp", ""))
+    values = {"requests": total, "errors": errors, "error_rate_pct": f"{100 * errors / total:.2f}"}
+    items.append(make_item(
+        "traffic", "traffic", "cloud_logging", first.get("raw_ref", ""), first.get("timestamp", ""),
+        static=False, attrs={"requests": total, "errors": errors, "error_rate": round(errors / total, 5)},
+        confidence="medium", strength=0.5, signal=render_signal(["traffic"], values), service=target_name,
+    ))
+    return items
+
+
+SLOW_FACTOR = 5  # a request is slow when it takes 5x the median and at least SLOW_MIN_MS
+SLOW_MIN_MS = 1000.0
+COLD_START_LEAD_S = 60  # a slow request within this many seconds after an instance start
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def latencymake_item(records: list[dict[str, Any]], requests: list[dict[str, Any]],
+                 target_name: str | None) -> dict[str, Any] | None:
+    """Request latency from request logs: percentiles, the slowest request, and how many slow
+    requests came right after an instance start (a cold start shows up exactly so)."""
+    timed = [r for r in requests if (r["http"].get("latency_ms") or 0) > 0]
+    if len(timed) < 5:
+        return None
+    latencies = [float(r["http"]["latency_ms"]) for r in timed]
+    p50, p99 = _percentile(latencies, 0.5), _percentile(latencies, 0.99)
+    threshold = max(SLOW_FACTOR * p50, SLOW_MIN_MS)
+    slow = [r for r in timed if float(r["http"]["latency_ms"]) >= threshold]
+    starts = sorted(parse_time(r["timestamp"]) for r in records
+                    if str(r.get("message") or "").startswith("Starting new instance") and r.get("timestamp"))
+    after_start = 0
+    for record in slow:
+        when = parse_time(record["timestamp"])
+        if any(timedelta(0) <= when - start <= timedelta(seconds=COLD_START_LEAD_S) for start in starts):
+            after_start += 1
+    slowest = max(timed, key=lambda r: float(r["http"]["latency_ms"]))
+    values = {"p50_s": f"{p50 / 1000:.2f}", "p99_s": f"{p99 / 1000:.2f}", "max_s":
+              f"{float(slowest['http']['latency_ms']) / 1000:.1f}", "slow": len(slow), "total": len(timed),
+              "after_start": after_start}
+    return make_item(
+        "latency", "latency", "cloud_logging", slowest.get("raw_ref", ""), slowest.get("timestamp", ""),
+        static=False,
+        attrs={"p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "max_ms": float(slowest["http"]["latency_ms"]),
+               "slow_count": len(slow), "cold_start_count": after_start,
+               "cold_start_share": round(after_start / len(slow), 3) if slow else 0.0},
+        confidence="high" if len(slow) >= 3 else "medium", strength=1.0 if slow else 0.4,
+        signal=render_signal(["latency"], values), service=target_name,
+    )
+
+
+def metric_items(metrics: dict[str, Any] | None, target_name: str | None) -> list[dict[str, Any]]:
+    """Peak utilization and latency from Cloud Monitoring series, cited by the peak point."""
+    if not metrics:
+        return []
+    items = []
+    series = metrics.get("series") or {}
+    for name, resource in (("cpu_utilization", "cpu"), ("memory_utilization", "memory"),
+                           ("request_latencies", "latency")):
+        points = [p for p in series.get(name) or [] if isinstance(p.get("value"), dict)
+                  and p["value"].get("p99") is not None and p.get("raw_ref")]
+        if not points:
+            continue
+        peak = max(points, key=lambda p: p["value"]["p99"])
+        p99 = float(peak["value"]["p99"])
+        if resource == "latency":
+            attrs = {"metric": name, "resource": resource, "p99_ms": p99}
+            values = {"metric": name, "value_text": f"{p99 / 1000:.2f} s", "time": peak.get("time")}
+        else:
+            attrs = {"metric": name, "resource": resource, "p99": p99}
+            values = {"metric": name, "value_text": f"{100 * p99:.0f}%", "time": peak.get("time")}
+        items.append(make_item(
+            f"metric:{name}", "utilization" if resource != "latency" else "latency_metric", "cloud_monitoring",
+            peak["raw_ref"], peak.get("time") or "", static=False, attrs=attrs, confidence="high",
+            strength=1.0, signal=render_signal([f"metric.{resource}", "metric"], values), service=target_name,
+        ))
+    return items
+
+
+def _message_labels(message: str) -> tuple[list[str], list[str]]:
+    """Signature ids and labels (strongest first) whose catalog text a condition message carries.
+
+    Cloud Run repeats the deploy-time failure text (e.g. "failed to start and
+    listen on the port") in revision conditions, so the catalog labels them.
+    """
+    if not message:
+        return [], []
+    from tools.signatures import default_matcher
+
+    matcher = default_matcher()
+    ids: list[str] = []
+    labels: list[str] = []
+    for kind in ("audit_system_event", "system", "requests"):
+        for sig in matcher.match_message(message, kind):
+            if sig["id"] not in ids:
+                ids.append(sig["id"])
+                labels.extend(label for label in sig["labels"] if label not in labels)
+    return ids, labels
+
+
+def condition_items(conditions: list[dict[str, Any]], window_start: str) -> list[dict[str, Any]]:
+    """Failed Cloud Run resource conditions: `{type, state, reason, message, raw_ref, source, timestamp}`."""
+    items = []
+    for index, cond in enumerate(conditions):
+        state = str(cond.get("state", ""))
+        failed = "FAILED" in state.upper() or str(cond.get("status", "")).lower() == "false"
+        if not failed or not cond.get("raw_ref"):
+            continue
+        sig_ids, labels = _message_labels(str(cond.get("message") or ""))
+        values = {"condition_type": cond.get("type") or "?", "state": state or "?",
+                  "reason": cond.get("reason") or cond.get("revision_reason") or "?",
+                  "message": one_line(str(cond.get("message") or "").replace("`", "'"), 160) or "-"}
+        items.append(make_item(
+            f"condition:{index}", "condition", cond.get("source") or "cloud_run_revision", cond["raw_ref"],
+            cond.get("timestamp") or window_start, static=not cond.get("timestamp"),
+            attrs={"condition_type": cond.get("type"), "state": state, "failed": True,
+                   "reason": values["reason"], "message": cond.get("message"),
+                   "signature_ids": sig_ids, "labels": labels, "primary_label": labels[0] if labels else None,
+                   "label_count": len(labels)},
+            confidence="high", strength=1.0, signal=render_signal(["condition"], values),
+        ))
+    return items
+
+
+def execution_items(executions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    items = []
+    for index, execution in enumerate(executions):
+        failed = int(execution.get("failed_count") or execution.get("failedCount") or 0)
+        raw_ref = execution.get("raw_ref") or execution.get("name")
+        if not failed or not raw_ref:
+            continue
+        values = {"name": str(execution.get("name", "?")).rsplit("/", 1)[-1], "failed_count": failed,
+                  "status": execution.get("status") or "?"}
+        items.append(make_item(
+            f"execution:{index}", "execution", "cloud_run_job", raw_ref,
+            execution.get("completion_time") or execution.get("timestamp") or "", static=False,
+            attrs={"failed_count": failed, "status": execution.get("status"),
+                   "succeeded_count": execution.get("succeeded_count")},
+            confidence="high", strength=1.0, signal=render_signal(["execution"], values),
+        ))
+    return items
