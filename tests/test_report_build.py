@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from tools.evidence import build_items
 from tools.ranking import rank
-from tools.report_build import build_report, select_evidence
+from tools.report_build import PER_CANDIDATE, build_report, select_evidence
 from tools.report_validate import validate
 
 START = datetime(2026, 2, 12, 0, 0, tzinfo=UTC)
@@ -93,5 +93,6 @@ def test_each_candidate_gets_a_row_even_when_the_top_one_has_many():
              {"rank": 2, "label": "b", "kinds": {"condition": ["c"]}}]
     items = [{"id": f"m{i}", "strength": 1.0 - i / 100} for i in range(20)] + [{"id": "c", "strength": 0.1}]
     chosen = [i["id"] for i in select_evidence(cands, items, max_rows=15)]
-    assert chosen[:5] == ["m0", "m1", "m2", "m3", "m4"]
-    assert chosen[5] == "c"
+    budget = PER_CANDIDATE[1]
+    assert chosen[:budget] == [f"m{i}" for i in range(budget)]
+    assert chosen[budget] == "c"

@@ -110,6 +110,41 @@ def finding_items(findings: list[dict[str, Any]], window_start: str) -> list[dic
     return items
 
 
+def frame_items(located: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Where errors were raised in the application's code (tools.stack_frames.locate_errors groups).
+
+    A frame says where, not why: it carries the signature ids of the error
+    lines it came from (`signature_ids`), and build_items links it to those
+    signature items so a candidate built on them cites the exact line.
+    """
+    items = []
+    for group in located:
+        values = {**group, "function": group.get("function") or group["path"],
+                  "error_short": one_line(str(group.get("error") or "?").replace("`", "'"), 110),
+                  "snippet_short": one_line(str(group.get("snippet") or "").replace("`", "'"), 80)}
+        items.append(make_item(
+            f"frame:{group['raw_ref']}", "stack_frame", "repository", group["raw_ref"],
+            group.get("first_seen") or "", static=not group.get("first_seen"),
+            attrs={"count": group["count"], "function": group.get("function"), "error": group.get("error"),
+                   "signature_ids": list(group.get("signature_ids") or []), "format": group.get("format")},
+            confidence="high" if group["count"] >= 3 else "medium", strength=0.9,
+            signal=render_signal(["stack_frame"], values), service=group.get("service"),
+            revisions=list(group.get("revisions") or []),
+        ))
+    return items
+
+
+def link_frames(items: list[dict[str, Any]]) -> None:
+    """Point each stack-frame item at the signature items of the same error lines (same service)."""
+    signatures = [i for i in items if i["type"] == "signature"]
+    for item in items:
+        if item["type"] != "stack_frame":
+            continue
+        wanted = set(item["attrs"]["signature_ids"])
+        item["links"] = [s["id"] for s in signatures if s["attrs"]["signature_id"] in wanted
+                         and (s.get("service") is None or item.get("service") in (None, s["service"]))]
+
+
 def deploy_items(events: list[dict[str, Any]], onset: str | None) -> list[dict[str, Any]]:
     """Deploys and revision creations, with how long before the onset they happened."""
     items = []
@@ -211,7 +246,8 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     `bundle` keys (all optional but target/window): target{target_name...},
     window{start, end} (datetimes or RFC 3339), records, signature_hits,
     settings, findings, deploy_events, conditions, executions,
-    trello_rows, card, traffic.
+    trello_rows, card, traffic, metrics, located_errors
+    (tools.stack_frames.locate_errors).
     """
     target_name = (bundle.get("target") or {}).get("target_name")
     start = parse_time(bundle["window"]["start"])
@@ -230,7 +266,9 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         + execution_items(bundle.get("executions") or [])
         + user_report_items(bundle.get("trello_rows") or [], bundle.get("card"), window_start)
         + metric_items(bundle.get("metrics"), target_name)
+        + frame_items(bundle.get("located_errors") or [])
     )
+    link_frames(items)
     serving = serving_revisions(records, bundle.get("traffic"))
     mark_excluded(items, target_name, start, end, serving)
     onset = onset_time(items)

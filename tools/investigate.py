@@ -272,7 +272,7 @@ def collect_repo(repo: str | None, profile: str | None, t: dict[str, Any], progr
                        f"crobs scan-deploy-config {repo}", lambda: _deploy_config(repo), gaps)
     findings = (scanned or {}).get("findings") or []
     settings = (config or {}).get("settings") or []
-    return {"findings": findings, "settings": settings}
+    return {"findings": findings, "settings": settings, "repo": repo if scanned is not None else None}
 
 
 def _scan(repo: str, profile: str | None) -> dict[str, Any]:
@@ -385,17 +385,22 @@ def _analyse(target: dict[str, Any], start: datetime, end: datetime, gcp: dict[s
 
     records = gcp.get("records") or []
     hits: list[dict[str, Any]] = []
+    located: list[dict[str, Any]] = []
     if records:
         from tools.signatures import match_records
 
         hits = match_records(records)
+        if code.get("repo"):
+            from tools.stack_frames import locate_errors
+
+            located = locate_errors(records, code["repo"])
     bundle = {
         "target": target, "window": {"start": start, "end": end}, "records": records, "signature_hits": hits,
         "settings": (gcp.get("settings") or []) + (code.get("settings") or []),
         "findings": code.get("findings") or [], "deploy_events": gcp.get("deploy_events") or [],
         "conditions": gcp.get("conditions") or [], "executions": gcp.get("executions") or [],
         "traffic": gcp.get("traffic") or [], "trello_rows": card.get("rows") or [], "card": card.get("card"),
-        "metrics": gcp.get("metrics"),
+        "metrics": gcp.get("metrics"), "located_errors": located,
     }
     items = build_items(bundle)
     candidates = rank(items)

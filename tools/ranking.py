@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from tools.paths import DATA
-from tools.rules import KIND_ORDER, baseline, evaluate, load_rules, rule_title
+from tools.rules import CITE_ORDER, baseline, evaluate, load_rules, rule_title
 
 LEVELS = {"high": 2, "medium": 1, "low": 0}
 MAX_CANDIDATES = 5
@@ -45,9 +45,9 @@ def sort_key(candidate: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def cited_items(candidate: dict[str, Any]) -> list[str]:
-    """Item ids a candidate rests on, symptom first, then mechanism, condition, change, against."""
+    """Item ids a candidate rests on: symptoms, where they were raised, mechanism, condition, change, against."""
     ids: list[str] = []
-    for kind in (*KIND_ORDER, "against"):
+    for kind in (*CITE_ORDER, "against"):
         for item_id in candidate.get("kinds", {}).get(kind, []):
             if item_id not in ids:
                 ids.append(item_id)

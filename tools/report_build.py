@@ -17,16 +17,17 @@ from typing import Any
 from tools.errors import ToolError
 from tools.fix_plan import fix_plan
 from tools.ranking import context_items
-from tools.rules import KIND_ORDER
+from tools.rules import CITE_ORDER
 from tools.timewindow import format_time
 
 MIN_ROWS = 5
 MAX_ROWS = 15
-PER_CANDIDATE = {1: 5, 2: 3}  # rows a candidate may add, by rank; later ranks get 2
+PER_CANDIDATE = {1: 6, 2: 3}  # rows a candidate may add, by rank; later ranks get 2
 _KIND_NAMES = {
     "runtime_symptom": {"en": "runtime symptom", "ja": "実行時の症状"},
     "secondary_symptom": {"en": "runtime symptom shared with other causes", "ja": "他の原因とも共通する実行時の症状"},
     "user_symptom": {"en": "user-reported symptom", "ja": "ユーザー報告の症状"},
+    "location": {"en": "raised at (code)", "ja": "発生箇所（コード）"},
     "mechanism": {"en": "mechanism (code)", "ja": "仕組み（コード）"},
     "condition": {"en": "condition (config)", "ja": "条件（設定）"},
     "change": {"en": "change (deploy)", "ja": "変更（デプロイ）"},
@@ -79,9 +80,10 @@ def _t(key: str, lang: str, **values: Any) -> str:
 def _kind_lists(candidate: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> list[list[str]]:
     """The candidate's item ids per kind, strongest first within each kind."""
     lists = []
-    for kind in (*KIND_ORDER, "against", "baseline"):
+    for kind in (*CITE_ORDER, "against", "baseline"):
         ids = [i for i in candidate.get("kinds", {}).get(kind, []) if i in by_id]
-        ids.sort(key=lambda i: -float(by_id[i].get("strength", 0)))
+        if kind != "location":  # frames are already most frequent first
+            ids.sort(key=lambda i: -float(by_id[i].get("strength", 0)))
         if ids:
             lists.append(ids)
     return lists
@@ -158,7 +160,7 @@ def rationale(candidate: dict[str, Any], ev_of: dict[str, str], lang: str,
         return line(_t("ruled_out", lang, refs=_refs(kinds.get("against", []), ev_of) or "-"))
     sep = "、" if lang == "ja" else ", "
     parts = []
-    for kind in (*KIND_ORDER, "against"):
+    for kind in (*CITE_ORDER, "against"):
         refs = _refs(kinds.get(kind, []), ev_of)
         if kinds.get(kind):
             name = _KIND_NAMES[kind][lang]

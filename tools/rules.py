@@ -27,6 +27,10 @@ from tools.paths import DATA
 RULES_PATH = DATA / "rules.yaml"
 SECTIONS = ("symptom", "condition", "mechanism", "change", "against")
 KIND_ORDER = ("runtime_symptom", "secondary_symptom", "user_symptom", "mechanism", "condition", "change")
+# The order a candidate cites its items in: `location` (where the symptom's errors were raised in the
+# code, from stack traces) follows the symptoms it explains. It adds no score and sets no flag.
+CITE_ORDER = ("runtime_symptom", "secondary_symptom", "location", "user_symptom", "mechanism", "condition",
+              "change")
 _LEVELS = ("low", "medium", "high")
 _RESERVED = {"type", "weight", "strength", "all"}
 _USER_SOURCES = {"trello", "user_report"}
@@ -172,6 +176,13 @@ def _onset(items: list[dict[str, Any]]) -> str | None:
     return min(times) if times else None
 
 
+def _linked(items: list[dict[str, Any]], matched: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[dict]:
+    """Items that name one of the matched symptom items in their `links` (stack frames), most frequent first."""
+    ids = {i["id"] for _, i in matched}
+    linked = [i for i in items if not i.get("excluded") and ids & set(i.get("links") or ())]
+    return sorted(linked, key=lambda i: -int((i.get("attrs") or {}).get("count") or 0))
+
+
 def global_flags(items: list[dict[str, Any]], config: dict[str, Any]) -> set[str]:
     """Investigation-wide flags (e.g. quiet_runtime) from the YAML's `global_flags` clauses."""
     flags = set()
@@ -213,6 +224,7 @@ def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dic
                        or section == "against"):
                     kinds[key].append((clause, item))
     flags = {k for k in KIND_ORDER if kinds[k]}
+    location = _linked(items, kinds["runtime_symptom"] + kinds["secondary_symptom"])
     if not flags and not kinds["against"]:
         return None
     ruled_out = not flags
@@ -234,7 +246,8 @@ def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dic
         "why": why,
         "score": round(score, 3),
         "onset": _onset([i for _, i in kinds["runtime_symptom"]]),
-        "kinds": {k: [i["id"] for _, i in v] for k, v in kinds.items() if v},
+        "kinds": {**{k: [i["id"] for _, i in v] for k, v in kinds.items() if v},
+                  **({"location": [i["id"] for i in location]} if location else {})},
         "flags": [k for k in KIND_ORDER if k in flags],
         "ruled_out": ruled_out,
         "emit": bool(emit),
