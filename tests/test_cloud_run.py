@@ -160,3 +160,19 @@ def test_replay_pages_lists_the_way_the_client_follows_them(server):
     assert server.count("run.revisions.list") - before == 2  # one page each, nextPageToken followed
     jobs = [j.name for j in run_client("jobs").list_jobs(request={"parent": "projects/demo/locations/-"})]
     assert jobs == ["projects/demo/locations/us-central1/jobs/nightly"]
+
+
+def test_executions_list_when_the_case_names_the_parent_job_by_short_name(tmp_path, monkeypatch):
+    """The API's `job` field is the short name; a recorded case that keeps it must still list."""
+    import shutil
+
+    case = tmp_path / "case"
+    shutil.copytree(CASE, case)
+    for path in (case / "run" / "executions").glob("*.json"):
+        data = json.loads(path.read_text())
+        data["job"] = data["job"].rsplit("/", 1)[-1]
+        path.write_text(json.dumps(data))
+    with ReplayServer(case) as short:
+        monkeypatch.setenv(ENDPOINT_ENV, short.url)
+        execs = cloud_run.list_executions(P, R, "nightly")["executions"]
+    assert [e["short_name"] for e in execs] == ["nightly-bbbb", "nightly-aaaa"]

@@ -97,3 +97,20 @@ def test_other_service_and_outside_window_evidence_cannot_drive_a_candidate():
     assert "outside the window" in reasons["sig:oom_limit:web"]
     ranked = rank(items)
     assert labels(ranked) == ["healthy"]
+
+
+def test_a_job_whose_executions_all_succeeded_is_healthy_unless_one_failed():
+    hit = {"signature_id": "DOWNSTREAM_CONNECTION_RESET", "labels": ["downstream-dependency"], "severity": "ERROR",
+           "count": 1, "services": ["sync"], "first_seen": "2026-02-12T00:10:00Z",
+           "examples": [{"raw_ref": "run.googleapis.com/stderr#x", "log_kind": "stderr"}]}
+    name = "projects/p/locations/r/jobs/sync/executions/sync-1"
+    ok = {"name": name, "raw_ref": f"{name}#succeededCount", "failed_count": 0, "status": "succeeded",
+          "succeeded_count": 10, "retried_count": 1, "completion_time": "2026-02-12T00:20:00Z"}
+    bundle = {"target": {"target_name": "sync"}, "window": WINDOW, "signature_hits": [hit], "executions": [ok]}
+    ranked = rank(build_items(bundle))
+    assert (ranked[0]["label"], ranked[0]["confidence"]) == ("healthy", "medium")
+    assert all(c["confidence"] == "low" for c in ranked[1:]) and "downstream-dependency" in labels(ranked)
+
+    failed = {**ok, "raw_ref": f"{name}#failedCount", "failed_count": 2, "status": "failed"}
+    ranked = rank(build_items({**bundle, "executions": [ok, failed]}))
+    assert ranked[0]["label"] != "healthy" and ranked[0]["confidence"] != "low"

@@ -229,19 +229,26 @@ def condition_items(conditions: list[dict[str, Any]], window_start: str) -> list
 
 
 def execution_items(executions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Job executions, failed and succeeded: a succeeded run with retried tasks is the job saying
+    "a task failed and the retry absorbed it", which keeps a one-off error from reading as an incident."""
     items = []
     for index, execution in enumerate(executions):
         failed = int(execution.get("failed_count") or execution.get("failedCount") or 0)
+        succeeded = execution.get("succeeded_count", execution.get("succeeded"))
+        retried = int(execution.get("retried_count") or execution.get("retried") or 0)
         raw_ref = execution.get("raw_ref") or execution.get("name")
-        if not failed or not raw_ref:
+        if not raw_ref:
             continue
+        status = execution.get("status") or ("failed" if failed else "succeeded")
         values = {"name": str(execution.get("name", "?")).rsplit("/", 1)[-1], "failed_count": failed,
-                  "status": execution.get("status") or "?"}
+                  "status": status, "succeeded_count": succeeded if succeeded is not None else "?",
+                  "retried_count": retried}
         items.append(make_item(
             f"execution:{index}", "execution", "cloud_run_job", raw_ref,
             execution.get("completion_time") or execution.get("timestamp") or "", static=False,
-            attrs={"failed_count": failed, "status": execution.get("status"),
-                   "succeeded_count": execution.get("succeeded_count")},
-            confidence="high", strength=1.0, signal=render_signal(["execution"], values),
+            attrs={"failed_count": failed, "status": status, "succeeded_count": succeeded,
+                   "retried_count": retried},
+            confidence="high", strength=1.0 if failed else 0.6,
+            signal=render_signal([f"execution.{'failed' if failed else 'succeeded'}", "execution"], values),
         ))
     return items

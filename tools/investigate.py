@@ -208,7 +208,8 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
             executions = _call("cloud_run_job", "job executions", cmds["service"],
                                lambda: _run("list_executions", project, region, name), gaps)
             for execution in (executions or {}).get("executions") or []:
-                bundle["executions"].append({**execution, "raw_ref": execution.get("name"),
+                field = "failedCount" if execution.get("failed") else "succeededCount"
+                bundle["executions"].append({**execution, "raw_ref": f"{execution.get('name')}#{field}",
                                              "failed_count": execution.get("failed"),
                                              "status": "failed" if execution.get("failed") else "succeeded"})
         else:

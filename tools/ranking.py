@@ -57,7 +57,8 @@ def cited_items(candidate: dict[str, Any]) -> list[str]:
 def healthy_candidate(items: list[dict[str, Any]], config: dict[str, Any]) -> dict[str, Any] | None:
     """The `healthy` candidate, citing the traffic baseline or, failing that, the strongest usable items.
 
-    Its confidence is medium only when request logs show a low error rate;
+    Its confidence is medium only when request logs show a low error rate (or
+    every job execution in the window succeeded);
     with no runtime data at all, "nothing abnormal" is itself a weak claim.
     """
     usable = [i for i in items if not i.get("excluded")]
@@ -67,9 +68,11 @@ def healthy_candidate(items: list[dict[str, Any]], config: dict[str, Any]) -> di
         ids = [i["id"] for i in sorted(usable, key=lambda i: -float(i.get("strength", 0)))[:3]]
     if not ids:
         return None
-    quiet = has_baseline and any(
-        i["id"] in ids and (i["attrs"].get("error_rate") or 0) < 0.01 for i in usable if i["type"] == "traffic"
-    )
+    quiet_traffic = any(i["id"] in ids and (i["attrs"].get("error_rate") or 0) < 0.01
+                        for i in usable if i["type"] == "traffic")
+    runs = [i for i in usable if i["type"] == "execution"]
+    quiet_jobs = any(i["id"] in ids for i in runs) and not any(i["attrs"].get("failed_count") for i in runs)
+    quiet = has_baseline and (quiet_traffic or quiet_jobs)
     return {
         "label": "healthy", "title": rule_title("healthy", config), "confidence": "medium" if quiet else "low",
         "why": {}, "score": 0.0, "onset": None, "kinds": {"baseline": ids}, "flags": [],

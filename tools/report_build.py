@@ -42,6 +42,8 @@ _TEXT = {
                   "ja": "証拠はこの原因を否定している（{refs}）。除外理由を示すため記載"},
     "healthy_quiet": {"en": "request logs show a normal error rate and no failure signature matched",
                       "ja": "リクエストログのエラー率は平常で、障害シグネチャにも一致しない"},
+    "healthy_jobs": {"en": "every job execution in the window succeeded; failed task attempts were retried",
+                     "ja": "期間内のジョブ実行はすべて成功し、失敗したタスクはリトライで完了した"},
     "healthy_thin": {"en": "no candidate rose above low on the available evidence; runtime sources are partly "
                            "missing (see data gaps)",
                      "ja": "取得できた証拠ではどの候補も low を超えない。"
@@ -152,8 +154,9 @@ def rationale(candidate: dict[str, Any], ev_of: dict[str, str], lang: str,
     """Which kinds of evidence were seen (with their ev ids), which were not, and why the confidence."""
     kinds = candidate.get("kinds", {})
     if candidate["label"] == "healthy":
-        quiet = any(by_id.get(i, {}).get("type") == "traffic" for i in kinds.get("baseline", []))
-        text = _t("healthy_quiet" if quiet else "healthy_thin", lang)
+        types = {by_id.get(i, {}).get("type") for i in kinds.get("baseline", [])}
+        key = "healthy_quiet" if "traffic" in types else "healthy_jobs" if "execution" in types else "healthy_thin"
+        text = _t(key, lang)
         refs = _refs(kinds.get("baseline", []), ev_of)
         return line(f"{text} ({refs})" if refs else text)
     if candidate.get("ruled_out"):

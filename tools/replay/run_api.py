@@ -105,7 +105,10 @@ def _lister(collection: str):
             parent_collection = parent.split("/")[-2]
             if parent not in index[parent_collection]:
                 return _not_found(parent_collection, parent, request)
-            items = [r for r in index[collection].values() if r.get(parent_field) == parent]
+            # the API's `job`/`service`/`execution` field holds the parent's short name; recordings
+            # and hand-written cases also carry the full name, so accept both
+            short = parent.rsplit("/", 1)[-1]
+            items = [r for r in index[collection].values() if r.get(parent_field) in (parent, short)]
         else:
             items = [r for n, r in index[collection].items() if _matches_location(n, p, loc)]
         items.sort(key=lambda r: r["name"])
