@@ -135,3 +135,46 @@ def test_a_bare_stack_trace_shows_that_code_failed_not_why():
     assert found["missing-config-or-secret"]["flags"] == ["runtime_symptom"]
     assert found["container-crash"]["flags"] == ["secondary_symptom"]
     assert found["container-crash"]["confidence"] == "low"
+
+
+def test_evidence_against_a_label_never_also_counts_for_it():
+    config = {
+        "defaults": {"symptom": [{"type": "signature", "labels": {"contains": "$label"}}]},
+        "confidence_mix": load_rules()["confidence_mix"],
+        "against_note": {"en": "lowered", "ja": "下げた"},
+        "rules": [{"label": "request-timeout", "symptom": [{"type": "status", "code": 504}],
+                   "condition": [{"type": "setting", "setting": "timeout_seconds"}],
+                   "against": [{"type": "signature", "signature_id": "DOWNSTREAM_TIMEOUT"}]}],
+    }
+    items = [runtime("dep", "signature", signature_id="DOWNSTREAM_TIMEOUT", labels=["request-timeout"]),
+             runtime("s504", "status", code=504), item("t", "setting", setting="timeout_seconds")]
+    (cand,) = evaluate(items, config)
+    assert cand["kinds"]["against"] == ["dep"] and "dep" not in cand["kinds"]["runtime_symptom"]
+    assert cand["confidence"] == "medium" and cand["why"]["en"].endswith("; lowered")
+
+
+def test_gunicorn_sigkill_after_worker_timeout_does_not_make_memory_the_cause():
+    """gunicorn logs "Perhaps out of memory?" for its own kill of a timed-out worker, so it is ambiguous."""
+    from tools.evidence import build_items
+    from tools.ranking import rank
+    from tools.signatures import match_records
+
+    def line(n, text):
+        return {"timestamp": f"2026-02-12T00:{10 + n:02d}:00Z", "severity": "ERROR", "log_kind": "stderr",
+                "message": text, "insert_id": f"g{n}", "raw_ref": f"run.googleapis.com/stderr#g{n}",
+                "resource": {"service_name": "api", "revision_name": "api-001"}}
+
+    records = []
+    for n in range(0, 10, 2):
+        records.append(line(n, f"[2026-02-12 00:{10 + n:02d}:00 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:{n + 7})"))
+        records.append(line(n + 1, f"[2026-02-12 00:{11 + n:02d}:00 +0000] [1] [ERROR] Worker (pid:{n + 7}) "
+                                   "was sent SIGKILL! Perhaps out of memory?"))
+    findings = [{"category": "timeouts", "pattern": "gunicorn-default-timeout", "path": "Dockerfile", "line": 6,
+                 "snippet": "CMD exec gunicorn --bind :$PORT app:app"}]
+    ranked = rank(build_items({"target": {"target_name": "api"},
+                               "window": {"start": "2026-02-12T00:00:00Z", "end": "2026-02-12T01:00:00Z"},
+                               "records": records, "signature_hits": match_records(records),
+                               "findings": findings}))
+    assert ranked[0]["label"] == "request-timeout" and ranked[0]["confidence"] == "high"
+    memory = by_label(ranked).get("memory-limit-exceeded")
+    assert memory is None or memory["confidence"] == "low"

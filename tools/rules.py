@@ -211,7 +211,8 @@ def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dic
     defaults = config.get("defaults") or {}
     weights = config.get("weights") or {}
     kinds: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {k: [] for k in (*KIND_ORDER, "against")}
-    for section in SECTIONS:
+    # `against` goes first: evidence that argues against a label must not also count for it
+    for section in ("against", *(s for s in SECTIONS if s != "against")):
         clauses = list(defaults.get(section) or []) + list(rule.get(section) or [])
         for clause in clauses:
             for item in match_clause(clause, items, label):
@@ -220,8 +221,7 @@ def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dic
                            "secondary_symptom" if clause.get("strength") == "secondary" else "runtime_symptom")
                 else:
                     key = section
-                if all(item is not other for k in kinds for _, other in kinds[k] if k != "against"
-                       or section == "against"):
+                if all(item is not other for k in kinds for _, other in kinds[k]):
                     kinds[key].append((clause, item))
     flags = {k for k in KIND_ORDER if kinds[k]}
     location = _linked(items, kinds["runtime_symptom"] + kinds["secondary_symptom"])
@@ -237,6 +237,8 @@ def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dic
         level, why = _mix(flags, config.get("confidence_mix") or [])
         if kinds["against"]:
             level = _LEVELS[max(0, _LEVELS.index(level) - 1)]
+            note = config.get("against_note") or {}
+            why = {lang: f"{text}; {note[lang]}" if note.get(lang) else text for lang, text in why.items()}
         level, why = _apply_caps(level, why, flags | (context or set()), config.get("caps") or [])
     emit = ruled_out or bool(flags - {"condition"}) or rule.get("condition_alone", True)
     return {
