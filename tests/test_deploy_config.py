@@ -214,3 +214,25 @@ def test_cli_text_output_marks_defaults_and_expressions(capsys):
     out = capsys.readouterr().out.splitlines()
     assert any(line.startswith(f"{TF}/main.tf:49 ") and "[var.max_instances]" in line for line in out)
     assert any(line.startswith(f"{TF}/main.tf:54 ") and "'512Mi' (default)" in line for line in out)
+
+
+def test_folded_yaml_run_steps_and_set_env_vars_semantics(tmp_path):
+    """`run: >-` spreads one gcloud command over indented lines; --set-env-vars replaces the whole env."""
+    workflow = tmp_path / ".github" / "workflows" / "deploy.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(
+        "jobs:\n  deploy:\n    steps:\n"
+        "      - run: >-\n"
+        "          gcloud run deploy api\n"
+        "          --region us-central1\n"
+        "          --timeout 300\n"
+        "          --set-env-vars FLAGS=a,b,MODE=prod\n"
+        "      - run: echo done\n"
+    )
+    from tools.deploy_config import scan_deploy_config
+
+    settings = {s["setting"]: s for s in scan_deploy_config(str(tmp_path))["settings"]}
+    assert settings["timeout_seconds"]["value"] == 300
+    assert settings["timeout_seconds"]["raw_ref"] == ".github/workflows/deploy.yml:7"
+    assert settings["env_names_replaced"]["value"] == ["FLAGS", "MODE"]  # `b` continues FLAGS' value
+    assert settings["env_names_replaced"]["raw_ref"] == ".github/workflows/deploy.yml:8"

@@ -19,15 +19,33 @@ from tools.records import Setting
 
 _TOKEN = re.compile(r"""(?:[^\s"']*\$\{\{[^}]*\}\})+[^\s"']*|"[^"]*"|'[^']*'|[^\s"']+""")
 # google-github-actions/deploy-cloudrun inputs -> the gcloud flag they become.
-_ACTION_INPUTS = {"image": "--image", "env_vars": "--set-env-vars", "secrets": "--set-secrets"}
+# The action merges env vars and secrets into the service by default (env_vars_update_strategy: merge).
+_ACTION_INPUTS = {"image": "--image", "env_vars": "--update-env-vars", "secrets": "--update-secrets"}
+
+
+_FOLDED = re.compile(r":\s*>[-+]?\s*$")  # `run: >-`: YAML folds the indented lines below into one line
 
 
 def _tokens(text: str) -> list[list[tuple[str, int]]]:
-    """Logical command lines (backslash continuations joined) as (token, physical line) lists."""
+    """Logical command lines as (token, physical line) lists: backslash continuations and YAML folded
+    block scalars (`run: >-` with the command spread over indented lines) are joined."""
     logical: list[list[tuple[str, int]]] = []
     current: list[tuple[str, int]] = []
+    folded_indent: int | None = None  # indentation of the key that opened a folded scalar
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.rstrip()
+        indent = len(line) - len(line.lstrip())
+        if folded_indent is not None:
+            if not stripped or indent > folded_indent:
+                current += [(m.group(0).strip("\"'"), number) for m in _TOKEN.finditer(stripped)]
+                continue
+            logical.append(current)
+            current, folded_indent = [], None
+        if _FOLDED.search(stripped):
+            if current:
+                logical.append(current)
+            current, folded_indent = [], indent
+            continue
         continued = stripped.endswith("\\")
         body = stripped[:-1] if continued else stripped
         current += [(m.group(0).strip("\"'"), number) for m in _TOKEN.finditer(body)]
@@ -110,7 +128,8 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str) -> tuple[list[Settin
             break
         setting_name = spec["setting"]
         if spec.get("convert") == "env":
-            items = [item for item in str(value).split(",") if item]
+            # a comma-separated item without `=` continues the previous value (A=x,y), it names nothing
+            items = [item for item in str(value).split(",") if "=" in item]
             keep = -1 if setting_name == "secret_refs" else 0  # secrets: NAME=secret:version -> secret:version
             value = [item.split("=", 1)[keep] for item in items]
         elif setting_name in ("command", "args"):

@@ -86,6 +86,7 @@ SETTING_NAMES = (
     "startup_probe",
     "liveness_probe",
     "env_names",
+    "env_names_replaced",  # gcloud --set-env-vars: the new revision has exactly these, every other one is dropped
     "secret_refs",
     "service_account",
     "image",
