@@ -166,6 +166,12 @@ def test_every_must_cite_reference_resolves(case_dir: Path) -> None:
             number = int(repo_ref.group("line"))
             assert 1 <= number <= len(lines), f"{ref}: past the end of the file"
             assert lines[number - 1].strip(), f"{ref}: blank line"
+        elif head.startswith("https://trello.com/c/"):
+            short = head.rstrip("/").split("/c/", 1)[1].split("/", 1)[0]
+            card = case_dir / "trello" / "cards" / f"{short}.json"
+            assert card.is_file(), f"{ref}: no card file trello/cards/{short}.json"
+            if tail:
+                assert tail.removeprefix("comment-") in card.read_text(encoding="utf-8"), f"{ref}: no such comment"
         else:
             pytest.fail(f"unrecognised must_cite form: {ref}")
 
