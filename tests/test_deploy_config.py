@@ -236,3 +236,21 @@ def test_folded_yaml_run_steps_and_set_env_vars_semantics(tmp_path):
     assert settings["timeout_seconds"]["raw_ref"] == ".github/workflows/deploy.yml:7"
     assert settings["env_names_replaced"]["value"] == ["FLAGS", "MODE"]  # `b` continues FLAGS' value
     assert settings["env_names_replaced"]["raw_ref"] == ".github/workflows/deploy.yml:8"
+
+
+def test_secret_grant_without_depends_on_is_reported_at_the_grant(tmp_path):
+    grant = ('resource "google_secret_manager_secret_iam_member" "reader" {\n'
+             '  secret_id = "s"\n  role = "roles/secretmanager.secretAccessor"\n  member = "serviceAccount:x"\n}\n\n')
+    service = ('resource "google_cloud_run_v2_service" "api" {\n  name = "api"\n  location = "r"\n{depends}'
+               '  template {\n    containers {\n      image = "i"\n      env {\n        name = "TOKEN"\n'
+               '        value_source {\n          secret_key_ref {\n            secret = "s"\n'
+               '            version = "latest"\n          }\n        }\n      }\n    }\n  }\n}\n')
+    from tools.deploy_config import scan_deploy_config
+
+    (tmp_path / "main.tf").write_text(grant + service.replace("{depends}", ""))
+    found = [s for s in scan_deploy_config(str(tmp_path))["settings"] if s["setting"] == "secret_iam_unordered"]
+    assert [(s["value"], s["raw_ref"]) for s in found] == [
+        ("google_secret_manager_secret_iam_member.reader", "main.tf:1")]
+    ordered = "  depends_on = [google_secret_manager_secret_iam_member.reader]\n"
+    (tmp_path / "main.tf").write_text(grant + service.replace("{depends}", ordered))
+    assert not [s for s in scan_deploy_config(str(tmp_path))["settings"] if s["setting"] == "secret_iam_unordered"]

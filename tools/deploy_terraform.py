@@ -248,7 +248,37 @@ def scan_module(
                         follow_up=f"echo '{setting['expression']}' | terraform -chdir={Path(rel).parent} console",
                     ))
             settings.extend(found)
+            settings.extend(_unordered_secret_grants(resource, found, parsed, rel, kind, name, target))
     return settings, resources, files, gaps
+
+
+_SECRET_GRANTS = ("google_secret_manager_secret_iam_member", "google_secret_manager_secret_iam_binding")
+
+
+def _unordered_secret_grants(resource: Block, found: list[Setting], parsed: list[tuple[str, Block]], rel: str,
+                             kind: str, name: str, target: str | None) -> list[Setting]:
+    """Secret-access grants in the module that the Cloud Run resource reading a secret does not `depends_on`.
+
+    Terraform creates independent resources in parallel, so the revision can be
+    deployed before its service account may read the secret: the rollout fails
+    with "Permission denied on secret" and works on the next apply.
+    """
+    if not any(s["setting"] == "secret_refs" and s.get("value") for s in found):
+        return []
+    depends = resource.attrs.get("depends_on")
+    depends_text = (depends.expr or "") if depends is not None else ""
+    out = []
+    for grant_rel, block in parsed:
+        for grant in block.blocks.get("resource", []):
+            if len(grant.labels) < 2 or grant.labels[0] not in _SECRET_GRANTS:
+                continue
+            address = f"{grant.labels[0]}.{grant.labels[1]}"
+            if address in depends_text:
+                continue
+            out.append(Setting(setting="secret_iam_unordered", value=address, is_default=False,
+                               raw_ref=f"{grant_rel}:{grant.line}", source="repository", origin="terraform",
+                               resource=f"{kind}.{name}", target_name=target))
+    return out
 
 
 def _gap(rel: str, why: str) -> DataGap:

@@ -34,6 +34,7 @@ from tools.evidence_items import (
 from tools.evidence_runtime import (
     condition_items,
     execution_items,
+    message_labels,
     metric_items,
     record_revision,
     request_items,
@@ -162,11 +163,16 @@ def deploy_items(events: list[dict[str, Any]], onset: str | None) -> list[dict[s
                   "onset_note_ja": f"（最初のエラーの {minutes} 分前）" if minutes is not None else ""}
         source = "audit_log" if "cloudaudit" in str(event["raw_ref"]) else (
             "cloud_run_revision" if str(event["raw_ref"]).startswith("projects/") else "audit_log")
+        # a failed rollout's message names why (e.g. secret access denied): labelled through the catalog
+        sig_ids, labels = message_labels(str(event.get("message") or "")) if failed else ([], [])
+        values["message"] = one_line(str(event.get("message") or "").replace("`", "'"), 200) or "-"
         items.append(make_item(
             f"deploy:{index}", "deploy", source, event["raw_ref"], event["timestamp"], static=False,
             attrs={"kind": event.get("kind"), "method": event.get("method"), "ready": event.get("ready"),
-                   "failed": failed, "minutes_before_onset": minutes},
-            confidence="high", strength=1.0, signal=render_signal(["deploy"], values),
+                   "failed": failed, "minutes_before_onset": minutes, "signature_ids": sig_ids, "labels": labels,
+                   "primary_label": labels[0] if labels else None, "label_count": len(labels)},
+            confidence="high", strength=1.0,
+            signal=render_signal(["deploy.failed" if failed else "deploy"], values),
             service=event.get("service"), revisions=[event["revision"]] if event.get("revision") else [],
         ))
     return items

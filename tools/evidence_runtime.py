@@ -183,7 +183,7 @@ def metric_items(metrics: dict[str, Any] | None, target_name: str | None) -> lis
     return items
 
 
-def _message_labels(message: str) -> tuple[list[str], list[str]]:
+def message_labels(message: str) -> tuple[list[str], list[str]]:
     """Signature ids and labels (strongest first) whose catalog text a condition message carries.
 
     Cloud Run repeats the deploy-time failure text (e.g. "failed to start and
@@ -212,7 +212,7 @@ def condition_items(conditions: list[dict[str, Any]], window_start: str) -> list
         failed = "FAILED" in state.upper() or str(cond.get("status", "")).lower() == "false"
         if not failed or not cond.get("raw_ref"):
             continue
-        sig_ids, labels = _message_labels(str(cond.get("message") or ""))
+        sig_ids, labels = message_labels(str(cond.get("message") or ""))
         values = {"condition_type": cond.get("type") or "?", "state": state or "?",
                   "reason": cond.get("reason") or cond.get("revision_reason") or "?",
                   "message": one_line(str(cond.get("message") or "").replace("`", "'"), 160) or "-"}
