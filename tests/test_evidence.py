@@ -93,3 +93,17 @@ def test_metric_items_cite_the_peak_point():
     (util,) = [i for i in items if i["type"] == "utilization"]
     assert util["attrs"] == {"metric": "memory_utilization", "resource": "memory", "p99": 0.97}
     assert util["raw_ref"].endswith("@2026-02-12T00:11:00Z") and "97%" in util["signal"]["en"]
+
+
+def test_a_failed_rollout_is_labelled_by_its_message():
+    event = {"timestamp": "2026-02-12T00:17:44Z", "kind": "failed", "ready": False, "revision": "app-00019",
+             "service": "app", "raw_ref": "cloudaudit.googleapis.com/system_event#x",
+             "message": "Ready condition status changed to False for Revision app-00019 with message: "
+                        "spec.template.spec.containers[0].env[1].value_from.secret_key_ref.name: Permission denied "
+                        "on secret: projects/1/secrets/s/versions/latest for Revision service account a@p.iam."
+                        "gserviceaccount.com. The service account used must be granted the 'Secret Manager Secret "
+                        "Accessor' role (roles/secretmanager.secretAccessor) at the secret, project or higher level."}
+    items = build_items({"target": {"target_name": "app"}, "window": WINDOW, "deploy_events": [event]})
+    (deploy,) = [i for i in items if i["type"] == "deploy"]
+    assert deploy["attrs"]["failed"] and deploy["attrs"]["primary_label"] == "missing-config-or-secret"
+    assert "did not become ready" in deploy["signal"]["en"] and deploy["source"] == "audit_log"
