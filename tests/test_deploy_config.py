@@ -254,3 +254,22 @@ def test_secret_grant_without_depends_on_is_reported_at_the_grant(tmp_path):
     ordered = "  depends_on = [google_secret_manager_secret_iam_member.reader]\n"
     (tmp_path / "main.tf").write_text(grant + service.replace("{depends}", ordered))
     assert not [s for s in scan_deploy_config(str(tmp_path))["settings"] if s["setting"] == "secret_iam_unordered"]
+
+
+def test_cloud_build_deploy_before_the_final_images_push(tmp_path):
+    image = "r-docker.pkg.dev/p/web/app:$TAG_NAME"
+    build = ("steps:\n  - id: build\n    name: gcr.io/cloud-builders/docker\n"
+             f'    args: ["build", "-t", "{image}", "."]\n'
+             "{push}"
+             "  - id: deploy\n    name: gcr.io/google.com/cloudsdktool/cloud-sdk:slim\n    entrypoint: gcloud\n"
+             f"    args:\n      - run\n      - deploy\n      - app\n      - --image={image}\n"
+             f"images:\n  - {image}\n")
+    from tools.deploy_config import scan_deploy_config
+
+    (tmp_path / "cloudbuild.yaml").write_text(build.replace("{push}", ""))
+    found = [s for s in scan_deploy_config(str(tmp_path))["settings"] if s["setting"] == "image_pushed_after_deploy"]
+    assert [(s["value"], s["raw_ref"]) for s in found] == [(image, "cloudbuild.yaml:12")]
+    push = f'  - id: push\n    name: gcr.io/cloud-builders/docker\n    args: ["push", "{image}"]\n'
+    (tmp_path / "cloudbuild.yaml").write_text(build.replace("{push}", push))
+    assert not [s for s in scan_deploy_config(str(tmp_path))["settings"]
+                if s["setting"] == "image_pushed_after_deploy"]

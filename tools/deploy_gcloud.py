@@ -219,4 +219,8 @@ def scan_gcloud(rel: str, text: str) -> tuple[list[Setting], list[dict[str, Any]
         seen.add((resource["path"], resource["line"]))
         settings += found
         resources.append(resource)
+    if rel.endswith((".yaml", ".yml")):
+        from tools.deploy_cloudbuild import unpushed_deploy_images
+
+        settings += unpushed_deploy_images(rel, text)
     return settings, resources

@@ -89,6 +89,7 @@ SETTING_NAMES = (
     "env_names_replaced",  # gcloud --set-env-vars: the new revision has exactly these, every other one is dropped
     "secret_refs",
     "secret_iam_unordered",  # Terraform: a secret grant the service does not depends_on (rollout can race it)
+    "image_pushed_after_deploy",  # Cloud Build: deploy step uses an image only the final `images:` push uploads
     "service_account",
     "image",
     "command",  # entrypoint / CMD as a string
