@@ -178,3 +178,15 @@ def test_gunicorn_sigkill_after_worker_timeout_does_not_make_memory_the_cause():
     assert ranked[0]["label"] == "request-timeout" and ranked[0]["confidence"] == "high"
     memory = by_label(ranked).get("memory-limit-exceeded")
     assert memory is None or memory["confidence"] == "low"
+
+
+def test_context_settings_are_cited_but_never_scored():
+    config = {"confidence_mix": load_rules()["confidence_mix"],
+              "rules": [{"label": "no-available-instance", "symptom": [{"type": "status", "code": 429}],
+                         "context": [{"type": "setting", "setting": "max_instances"}]}]}
+    with_cap = [runtime("s429", "status", code=429), item("cap", "setting", setting="max_instances", number=5)]
+    (cand,) = evaluate(with_cap, config)
+    (bare,) = evaluate(with_cap[:1], config)
+    assert cand["kinds"]["context"] == ["cap"] and "context" not in cand["flags"]
+    assert (cand["confidence"], cand["score"]) == (bare["confidence"], bare["score"])
+    assert evaluate(with_cap[1:], config) == []  # context alone never makes a candidate

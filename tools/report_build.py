@@ -28,6 +28,7 @@ _KIND_NAMES = {
     "secondary_symptom": {"en": "runtime symptom shared with other causes", "ja": "他の原因とも共通する実行時の症状"},
     "user_symptom": {"en": "user-reported symptom", "ja": "ユーザー報告の症状"},
     "location": {"en": "raised at (code)", "ja": "発生箇所（コード）"},
+    "context": {"en": "context (config)", "ja": "関連する設定"},
     "mechanism": {"en": "mechanism (code)", "ja": "仕組み（コード）"},
     "condition": {"en": "condition (config)", "ja": "条件（設定）"},
     "change": {"en": "change (deploy)", "ja": "変更（デプロイ）"},

@@ -30,7 +30,7 @@ KIND_ORDER = ("runtime_symptom", "secondary_symptom", "user_symptom", "mechanism
 # The order a candidate cites its items in: `location` (where the symptom's errors were raised in the
 # code, from stack traces) follows the symptoms it explains. It adds no score and sets no flag.
 CITE_ORDER = ("runtime_symptom", "secondary_symptom", "location", "user_symptom", "mechanism", "condition",
-              "change")
+              "change", "context")
 _LEVELS = ("low", "medium", "high")
 _RESERVED = {"type", "weight", "strength", "all"}
 _USER_SOURCES = {"trello", "user_report"}
@@ -225,6 +225,11 @@ def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dic
                     kinds[key].append((clause, item))
     flags = {k for k in KIND_ORDER if kinds[k]}
     location = _linked(items, kinds["runtime_symptom"] + kinds["secondary_symptom"])
+    # `context:` clauses name settings a reader needs next to the symptom (e.g. the max instances a
+    # 429 ran into) without claiming they are abnormal: cited, never scored
+    used = {id(i) for v in kinds.values() for _, i in v}
+    context_items = [i for clause in rule.get("context") or [] for i in match_clause(clause, items, label)
+                     if id(i) not in used]
     if not flags and not kinds["against"]:
         return None
     ruled_out = not flags
@@ -249,7 +254,8 @@ def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dic
         "score": round(score, 3),
         "onset": _onset([i for _, i in kinds["runtime_symptom"]]),
         "kinds": {**{k: [i["id"] for _, i in v] for k, v in kinds.items() if v},
-                  **({"location": [i["id"] for i in location]} if location else {})},
+                  **({"location": [i["id"] for i in location]} if location else {}),
+                  **({"context": list(dict.fromkeys(i["id"] for i in context_items))} if context_items else {})},
         "flags": [k for k in KIND_ORDER if k in flags],
         "ruled_out": ruled_out,
         "emit": bool(emit),
