@@ -216,6 +216,9 @@ def condition_items(conditions: list[dict[str, Any]], window_start: str) -> list
         values = {"condition_type": cond.get("type") or "?", "state": state or "?",
                   "reason": cond.get("reason") or cond.get("revision_reason") or "?",
                   "message": one_line(str(cond.get("message") or "").replace("`", "'"), 160) or "-"}
+        reason = cond.get("reason") or cond.get("revision_reason")
+        values["reason_note_en"] = f" ({reason})" if reason else ""
+        values["reason_note_ja"] = f"（{reason}）" if reason else ""
         items.append(make_item(
             f"condition:{index}", "condition", cond.get("source") or "cloud_run_revision", cond["raw_ref"],
             cond.get("timestamp") or window_start, static=not cond.get("timestamp"),
