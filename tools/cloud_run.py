@@ -177,34 +177,41 @@ def describe_service(project_id: str, region: str, service: str) -> dict[str, An
     return _describe("service", resource)
 
 
-# tool
-def list_revisions(project_id: str, region: str, service: str, limit: int = 50) -> dict[str, Any]:
-    """Revisions of a service, newest first, each with its summary and settings."""
-    parent = f"{location_name(project_id, region)}/services/{_check_name('service', service)}"
+def _list_children(collection: str, parent_kind: str, parent_name: str, limit: int, project_id: str,
+                   region: str, follow_up: str) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Up to `limit` revisions or executions of one service or job, newest first, or a data gap on 403."""
+    parent = f"{location_name(project_id, region)}/{parent_kind}s/{_check_name(parent_kind, parent_name)}"
     if limit < 1:
         raise UsageError(f"limit must be at least 1, not {limit}")
     from google.api_core import exceptions
 
-    revisions = []
+    found: list[dict[str, Any]] = []
     try:
-        pager = call(run_client("revisions").list_revisions,
-                      request={"parent": parent, "page_size": min(limit, 100)})
+        pager = call(getattr(run_client(collection), f"list_{collection}"),
+                     request={"parent": parent, "page_size": min(limit, 100)})
         for item in pager:
-            revisions.append(to_json(item))
-            if len(revisions) >= limit:
+            found.append(to_json(item))
+            if len(found) >= limit:
                 break
     except exceptions.NotFound as exc:
-        raise not_found_error("service", service, project_id, region) from exc
+        raise not_found_error(parent_kind, parent_name, project_id, region) from exc
     except Exception as exc:
-        gap = access_gap(exc, "revision", project_id, region,
-                         _crobs("list-revisions", project_id, region, service=service))
+        gap = access_gap(exc, collection[:-1], project_id, region, follow_up)
         if gap is None:
             raise
-        return {"revisions": [], "data_gaps": [gap]}
-    revisions.sort(key=lambda r: r.get("createTime") or "", reverse=True)
+        return [], gap
+    found.sort(key=lambda r: r.get("createTime") or "", reverse=True)
+    return found, None
+
+
+# tool
+def list_revisions(project_id: str, region: str, service: str, limit: int = 50) -> dict[str, Any]:
+    """Revisions of a service, newest first, each with its summary and settings."""
+    revisions, gap = _list_children("revisions", "service", service, limit, project_id, region,
+                                    _crobs("list-revisions", project_id, region, service=service))
     return {
         "revisions": [{**summarize(r, "revision"), "settings": settings(r, "revision")} for r in revisions],
-        "data_gaps": [],
+        "data_gaps": [gap] if gap else [],
     }
 
 
@@ -254,29 +261,9 @@ def describe_job(project_id: str, region: str, job: str) -> dict[str, Any]:
 # tool
 def list_executions(project_id: str, region: str, job: str, limit: int = 20) -> dict[str, Any]:
     """Executions of a job, newest first, with succeeded/failed/retried counts and conditions."""
-    parent = f"{location_name(project_id, region)}/jobs/{_check_name('job', job)}"
-    if limit < 1:
-        raise UsageError(f"limit must be at least 1, not {limit}")
-    from google.api_core import exceptions
-
-    executions = []
-    try:
-        pager = call(run_client("executions").list_executions,
-                      request={"parent": parent, "page_size": min(limit, 100)})
-        for item in pager:
-            executions.append(to_json(item))
-            if len(executions) >= limit:
-                break
-    except exceptions.NotFound as exc:
-        raise not_found_error("job", job, project_id, region) from exc
-    except Exception as exc:
-        gap = access_gap(exc, "execution", project_id, region,
-                         _crobs("list-executions", project_id, region, job=job))
-        if gap is None:
-            raise
-        return {"executions": [], "data_gaps": [gap]}
-    executions.sort(key=lambda r: r.get("createTime") or "", reverse=True)
-    return {"executions": [summarize(e, "execution") for e in executions], "data_gaps": []}
+    executions, gap = _list_children("executions", "job", job, limit, project_id, region,
+                                     _crobs("list-executions", project_id, region, job=job))
+    return {"executions": [summarize(e, "execution") for e in executions], "data_gaps": [gap] if gap else []}
 
 
 def _task_summary(task: dict[str, Any]) -> dict[str, Any]:
