@@ -118,6 +118,8 @@ def test_summaries_expose_traffic_conditions_and_counts():
     assert svc["containers"][0]["secret_refs"][0]["secret"] == "projects/demo/secrets/api-key"
     bare = summarize(_load("services", "bare"))
     assert bare["ready"] is False and bare["conditions"][0]["reason"] == "REVISION_FAILED"
+    assert bare["conditions"][0]["field"] == "terminalCondition"  # evidence cites exactly this condition
+    assert all(c["field"].startswith("conditions[") for c in bare["conditions"][1:])
     r1 = summarize(_load("revisions", "checkout-00001-abc"))
     assert {"type": "Active", "reason": "RETIRED"}.items() <= r1["conditions"][1].items()
     ex = summarize(_load("executions", "nightly-bbbb"))

@@ -210,7 +210,8 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
         bundle["traffic"] = summary.get("traffic") or []
         for cond in summary.get("conditions") or []:
             if summary.get("name"):
-                bundle["conditions"].append({**cond, "raw_ref": f"{summary['name']}#conditions",
+                field = cond.get("field") or "conditions"
+                bundle["conditions"].append({**cond, "raw_ref": f"{summary['name']}#{field}",
                                              "source": live_source, "timestamp": cond.get("last_transition_time")})
     with progress.step("reading deploy history from audit logs"):
         deploys = _call("audit_log", "deploy history (Cloud Audit Logs)", cmds["deploys"],

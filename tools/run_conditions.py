@@ -39,14 +39,19 @@ def _reason_name(field: str, value: Any) -> str:
 
 
 def conditions(resource: dict[str, Any]) -> list[dict[str, Any]]:
-    """terminalCondition + conditions as plain dicts (state names, one `reason` field)."""
+    """terminalCondition + conditions as plain dicts (state names, one `reason` field).
+
+    Each carries `field`, its path in the resource (`terminalCondition`,
+    `conditions[2]`), so evidence can cite exactly the condition it quotes.
+    """
     found = []
-    items = []
+    items: list[tuple[str, dict[str, Any]]] = []
     if isinstance(resource.get("terminalCondition"), dict):
-        items.append(resource["terminalCondition"])
-    items.extend(c for c in resource.get("conditions") or [] if isinstance(c, dict))
+        items.append(("terminalCondition", resource["terminalCondition"]))
+    items.extend((f"conditions[{i}]", c) for i, c in enumerate(resource.get("conditions") or [])
+                 if isinstance(c, dict))
     seen = set()
-    for cond in items:
+    for path, cond in items:
         key = (cond.get("type"), cond.get("lastTransitionTime"), cond.get("message"))
         if key in seen:
             continue
@@ -58,6 +63,7 @@ def conditions(resource: dict[str, Any]) -> list[dict[str, Any]]:
                 break
         found.append(
             {
+                "field": path,
                 "type": cond.get("type"),
                 "state": state_name(cond.get("state"), _CONDITION_STATES),
                 "reason": reason,
