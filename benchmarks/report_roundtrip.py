@@ -38,10 +38,13 @@ def big_report(rows: int) -> dict:
         for i in range(1, rows + 1)
     ]
     base = report["root_cause_candidates"][0]
+    # at least the seed's candidate count: its fix plan addresses them by rank
+    count = max(len(report["root_cause_candidates"]), (rows + 49) // 50)
     report["root_cause_candidates"] = [
         dict(copy.deepcopy(base), rank=n, label="other",
-             supporting_evidence=[f"ev-{i:03d}" for i in range(50 * (n - 1) + 1, min(50 * n, rows) + 1)])
-        for n in range(1, (rows + 49) // 50 + 1)
+             supporting_evidence=[f"ev-{i:03d}" for i in range(50 * (n - 1) + 1, min(50 * n, rows) + 1)]
+             or [f"ev-{(n - 1) % rows + 1:03d}"])
+        for n in range(1, count + 1)
     ]
     return report
 
