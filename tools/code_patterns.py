@@ -22,8 +22,9 @@ from tools.paths import DATA
 
 CATALOG = DATA / "code_patterns.yaml"
 
-ROLES = {"finding", "registration", "entry-point", "wrapper-call", "sigterm"}
+ROLES = {"finding", "registration", "entry-point", "wrapper-call", "sigterm", "shutdown-gap"}
 HANDLER_MODES = {"args", "next_def", "class_methods", "receiver_methods"}
+WHOLE_FILE = -1  # `unless_lines: file` / `only_if_lines: file`: the window is the whole file
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,15 @@ class Pattern:
     primitive: bool = False
     unless: re.Pattern[bytes] | None = None
     unless_lines: int = 0
+    only_if: re.Pattern[bytes] | None = None
+    only_if_lines: int = 0
+    # tree-sitter: an ancestor of one of these node types, up to the nearest enclosing function (inclusive),
+    # whose first line matches inside_text (when given)
+    inside: tuple[str, ...] = ()
+    inside_text: re.Pattern[bytes] | None = None
+    unless_function: re.Pattern[str] | None = None  # searched in the enclosing function's qualified name
+    in_request_path: tuple[bool | None, ...] | None = None  # allowed in_request_path values
+    skip_globs: tuple[str, ...] = ()  # files whose matches are dropped (services_only: the non-service files)
     handler_from: str | None = None
     handler_arg: re.Pattern[str] | None = None
     compiled: re.Pattern[bytes] = field(default=re.compile(b"$^"), compare=False)
@@ -54,6 +64,32 @@ class Pattern:
         elif self.literal_re is not None and self.literal_re.search(line) is None:
             return None
         return self.compiled.search(line)
+
+    @property
+    def needs_lines(self) -> bool:
+        """Whether the `unless` / `only_if` windows reach beyond the matched line."""
+        return bool((self.unless is not None and self.unless_lines)
+                    or (self.only_if is not None and self.only_if_lines))
+
+    def text_allows(self, text: bytes, line: int, lines: list[bytes] | None) -> bool:
+        """`unless` must not match its window and `only_if` must match its own (matched line + N lines, or file)."""
+        for regex, span, wanted in ((self.unless, self.unless_lines, False), (self.only_if, self.only_if_lines, True)):
+            if regex is None:
+                continue
+            window = text
+            if lines is not None and span:
+                window = b"\n".join(lines if span == WHOLE_FILE else lines[line - 1: line + span])
+            if (regex.search(window) is not None) != wanted:
+                return False
+        return True
+
+    def place_allows(self, path: str, function: str | None, in_request_path: bool | None) -> bool:
+        """The conditions on where a match sits: file, enclosing function, reach from a request handler."""
+        if self.skip_globs and any(fnmatch.fnmatchcase(path, glob) for glob in self.skip_globs):
+            return False
+        if self.in_request_path is not None and in_request_path not in self.in_request_path:
+            return False
+        return not (self.unless_function is not None and function and self.unless_function.search(function))
 
 
 @dataclass(frozen=True)
@@ -187,6 +223,25 @@ def literal_prefilter(regex: str) -> tuple[bytes, ...]:
     return tuple(lit.encode() for lit in literals)
 
 
+def _span(item: dict[str, Any], key: str, label: str) -> int:
+    value = item.get(key, 0)
+    if value == "file":
+        return WHOLE_FILE
+    if not isinstance(value, int) or value < 0:
+        raise InputError(f"{label}: {key} must be a number of lines or 'file'")
+    return value
+
+
+def _request_path(item: dict[str, Any], label: str) -> tuple[bool | None, ...] | None:
+    if "in_request_path" not in item:
+        return None
+    value = item["in_request_path"]
+    values = tuple(value) if isinstance(value, list) else (value,)
+    if not values or not all(v is True or v is False or v is None for v in values):
+        raise InputError(f"{label}: in_request_path must be true, false, null or a list of them")
+    return values
+
+
 def _require(item: dict[str, Any], key: str, where: str) -> Any:
     if key not in item or item[key] in (None, ""):
         raise InputError(f"{where}: missing {key!r}")
@@ -235,10 +290,15 @@ def parse_catalog(data: Any, where: str = "code_patterns.yaml") -> Catalog:
         handler_from = item.get("handler_from")
         if role == "registration" and handler_from not in HANDLER_MODES:
             raise InputError(f"{label}: registration needs handler_from in {sorted(HANDLER_MODES)}")
+        if item.get("inside") and any(not languages[lang].grammar for lang in langs):
+            raise InputError(f"{label}: inside needs a tree-sitter grammar for every language")
         regex = _require(item, "regex", label)
         try:
             compiled = re.compile(regex.encode())
             unless = re.compile(item["unless"].encode()) if item.get("unless") else None
+            only_if = re.compile(item["only_if"].encode()) if item.get("only_if") else None
+            inside_text = re.compile(item["inside_text"].encode()) if item.get("inside_text") else None
+            unless_function = re.compile(item["unless_function"]) if item.get("unless_function") else None
             handler_arg = re.compile(item["handler_arg"], re.M) if item.get("handler_arg") else None
         except re.error as exc:
             raise InputError(f"{label}: bad regex: {exc}") from exc
@@ -253,7 +313,14 @@ def parse_catalog(data: Any, where: str = "code_patterns.yaml") -> Catalog:
                 code_only=item.get("code_only", "comments"),
                 primitive=bool(item.get("primitive", False)),
                 unless=unless,
-                unless_lines=int(item.get("unless_lines", 0)),
+                unless_lines=_span(item, "unless_lines", label),
+                only_if=only_if,
+                only_if_lines=_span(item, "only_if_lines", label),
+                inside=tuple(item.get("inside") or ()),
+                inside_text=inside_text,
+                unless_function=unless_function,
+                in_request_path=_request_path(item, label),
+                skip_globs=tuple(data.get("entry_point_skip_globs") or ()) if item.get("services_only") else (),
                 handler_from=handler_from,
                 handler_arg=handler_arg,
                 compiled=compiled,

@@ -116,6 +116,20 @@ class SourceFile:
             node = node.parent
         return None
 
+    def inside(self, line: int, col: int, node_types: tuple[str, ...], first_line: re.Pattern[bytes] | None) -> bool:
+        """Whether (line, col) sits in a node of `node_types` (whose first line matches `first_line`, if given),
+        looking no further out than the nearest enclosing function, which is itself tested."""
+        boundary = self.lang.function_nodes + self.lang.anonymous_function_nodes
+        node = self.node_at(line, col)
+        while node is not None:
+            if node.type in node_types and (
+                    first_line is None or first_line.search((node.text or b"").split(b"\n", 1)[0])):
+                return True
+            if node.type in boundary:
+                return False
+            node = node.parent
+        return False
+
     def _function_name(self, node: Node) -> str | None:
         if node.type in self.lang.function_nodes:
             return _text(node.child_by_field_name("name")) or None

@@ -181,14 +181,11 @@ def _keep(hit: Hit, source: SourceFile | None, repo: _Repo) -> bool:
                 return False
         elif hit.text.lstrip().startswith(_COMMENT_PREFIXES):
             return False
-    if hit.pattern.unless is not None:
-        window = [hit.text]
-        lines = repo.file_lines(hit.path) if hit.pattern.unless_lines else None
-        if lines is not None:
-            window = lines[hit.line - 1: hit.line + hit.pattern.unless_lines]
-        if hit.pattern.unless.search(b"\n".join(window)):
-            return False
-    return True
+    pattern = hit.pattern
+    if not pattern.text_allows(hit.text, hit.line, repo.file_lines(hit.path) if pattern.needs_lines else None):
+        return False
+    return not pattern.inside or (source is not None and source.inside(hit.line, hit.col, pattern.inside,
+                                                                       pattern.inside_text))
 
 
 def _display(path: str) -> str:
@@ -375,7 +372,7 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
     wrappers: dict[str, tuple[Function, Hit]] = {}
     wrapper_calls: list[Hit] = []
     entries: list[Hit] = []
-    sigterm_languages: set[str] = set()
+    sigterm_languages = {hit.language for hit in kept if hit.pattern.role == "sigterm"}
     for hit in kept:
         role = hit.pattern.role
         if role == "registration":
@@ -387,14 +384,16 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
         if role == "wrapper-call":
             wrapper_calls.append(hit)
             continue
-        if role == "sigterm":
-            sigterm_languages.add(hit.language)
+        if role == "shutdown-gap" and hit.language not in sigterm_languages:
+            continue  # no SIGTERM handling at all in this language: the entry point's sigterm-absent says it
         func = enclosing(hit)
         detail = hit.pattern.detail
         if hit.pattern.primitive and func and func.name in catalog.spawn_wrapper_names:
             wrappers.setdefault(func.name, (func, hit))
             detail += f" It sits inside `{func.qualified}`, an in-process spawn wrapper."
         in_path, handler = request_paths.resolve(hit.path, hit.line, func)
+        if not hit.pattern.place_allows(hit.path, func.qualified if func else None, in_path):
+            continue
         findings.append(_finding(hit, hit.pattern.category, hit.pattern.id, detail, func, in_path, handler))
 
     for hit in wrapper_calls:

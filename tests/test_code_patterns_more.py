@@ -1,0 +1,54 @@
+"""scan_repo catalog patterns for memory, cpu-heavy, blocking-call, long-request/polling, required-env,
+crash/panic, gen1 sandbox limits, graceful shutdown and start-up work.
+
+Every test writes a small tree into tmp_path, scans it and compares the exact set of
+(path:line, category, pattern) in the categories it is about, so code that looks alike
+but must not match (the negative half of each snippet) is checked by the same equality.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tools.code_patterns import parse_catalog
+from tools.errors import InputError
+from tools.scan_repo import scan_repo
+
+
+def _scan(root: Path, files: dict[str, str], categories: set[str]) -> set[tuple[str, str, str]]:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    result = scan_repo(str(root))
+    for finding in result["findings"]:  # the reported line is the construct itself
+        line = (root / finding["path"]).read_text(encoding="utf-8").splitlines()[finding["line"] - 1]
+        assert finding["snippet"] == line.strip()
+    return {(f["raw_ref"], f["category"], f["pattern"]) for f in result["findings"] if f["category"] in categories}
+
+
+# ---------------------------------------------------------------- catalog conditions
+
+def test_new_catalog_conditions_are_validated():
+    base = {"languages": {"python": {"globs": ["*.py"], "grammar": "tree_sitter_python:language"},
+                          "shell": {"globs": ["*.sh"]}}}
+    good = {"id": "x", "category": "memory", "languages": ["python"], "regex": "a", "detail": "d"}
+    parsed = parse_catalog({**base, "entry_point_skip_globs": ["tests/*"], "patterns": [
+        {**good, "only_if": "b", "only_if_lines": "file", "in_request_path": [True, None], "services_only": True}]})
+    pattern = parsed.patterns[0]
+    assert pattern.only_if_lines == -1 and pattern.in_request_path == (True, None)
+    assert pattern.skip_globs == ("tests/*",)
+    assert pattern.place_allows("app.py", None, True) and not pattern.place_allows("app.py", None, False)
+    assert not pattern.place_allows("tests/a.py", None, True)
+    assert pattern.text_allows(b"a", 1, [b"a", b"x", b"b"]) and not pattern.text_allows(b"a", 1, [b"a"])
+    for bad, message in [
+        ({**good, "only_if_lines": -2}, "only_if_lines"),
+        ({**good, "in_request_path": "yes"}, "in_request_path"),
+        ({**good, "only_if": "("}, "bad regex"),
+        ({**good, "languages": ["shell"], "inside": ["for_statement"]}, "grammar"),
+    ]:
+        with pytest.raises(InputError, match=message):
+            parse_catalog({**base, "patterns": [bad]})
