@@ -30,6 +30,101 @@ def _scan(root: Path, files: dict[str, str], categories: set[str]) -> set[tuple[
     return {(f["raw_ref"], f["category"], f["pattern"]) for f in result["findings"] if f["category"] in categories}
 
 
+# ---------------------------------------------------------------- memory
+
+def test_python_result_sets_and_buffers(tmp_path):
+    found = _scan(tmp_path, {"app.py": """
+        import csv
+        import io
+
+        import pandas as pd
+
+
+        @app.get("/export")
+        def export():
+            rows = cursor.fetchall()
+            orders = list(session.query(Order).filter(Order.month == m))
+            data = [dict(r) for r in cursor]
+            buf = io.StringIO()
+            writer = csv.writer(buf)
+            frame = pd.read_sql("select * from orders", engine)
+            return buf.getvalue()
+
+
+        @app.get("/small")
+        def small():
+            batch = cursor.fetchmany(100)
+            names = [n.upper() for n in names_list]
+            seeded = io.StringIO("header")
+            # rows = cursor.fetchall()
+            for chunk in pd.read_sql(query, engine, chunksize=1000):
+                handle(chunk)
+            return "rows = cursor.fetchall()"
+
+
+        def log_capture():
+            out = io.StringIO()
+            return out
+    """}, {"memory"})
+    assert found == {
+        ("app.py:9", "memory", "py-result-set-in-memory"),
+        ("app.py:10", "memory", "py-result-set-in-memory"),
+        ("app.py:11", "memory", "py-result-set-in-memory"),
+        ("app.py:12", "memory", "py-in-memory-buffer"),
+        ("app.py:14", "memory", "py-dataframe-whole-table"),
+    }
+
+
+def test_go_java_node_payloads_in_memory(tmp_path):
+    found = _scan(tmp_path, {
+        "export.go": """
+            package main
+
+            func export(w http.ResponseWriter, r *http.Request) {
+            \tvar buf bytes.Buffer
+            \tcw := csv.NewWriter(&buf)
+            \trecords, _ := csv.NewReader(r.Body).ReadAll()
+            \t_ = records
+            }
+
+            func encode(v any) []byte {
+            \tvar buf bytes.Buffer
+            \tjson.NewEncoder(&buf).Encode(v)
+            \treturn buf.Bytes()
+            }
+        """,
+        "Export.java": """
+            import java.io.ByteArrayOutputStream;
+
+            class Export {
+                byte[] build(InputStream in) throws IOException {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    byte[] body = in.readAllBytes();
+                    return out.toByteArray();
+                }
+            }
+        """,
+        "upload.js": """
+            async function collect(stream, db) {
+              const chunks = [];
+              for await (const c of stream) chunks.push(c);
+              const body = Buffer.concat(chunks);
+              const docs = await db.collection("orders").find({}).toArray();
+              const one = Buffer.from("x");
+              return [body, docs, one, list.toArray()];
+            }
+        """,
+    }, {"memory"})
+    assert found == {
+        ("export.go:4", "memory", "go-bytes-buffer-payload"),
+        ("export.go:6", "memory", "go-csv-read-all"),
+        ("Export.java:5", "memory", "java-byte-array-buffer"),
+        ("Export.java:6", "memory", "java-byte-array-buffer"),
+        ("upload.js:4", "memory", "node-buffer-concat"),
+        ("upload.js:5", "memory", "node-cursor-to-array"),
+    }
+
+
 # ---------------------------------------------------------------- catalog conditions
 
 def test_new_catalog_conditions_are_validated():
