@@ -125,6 +125,116 @@ def test_go_java_node_payloads_in_memory(tmp_path):
     }
 
 
+# ---------------------------------------------------------------- cpu-heavy / blocking-call
+
+def test_cpu_heavy_image_hashing_compression(tmp_path):
+    found = _scan(tmp_path, {
+        "thumbs.go": """
+            package main
+
+            func thumb(w http.ResponseWriter, r *http.Request) {
+            \tdraw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Over, nil)
+            \tjpeg.Encode(w, dst, &jpeg.Options{Quality: 85})
+            \tjson.NewEncoder(w).Encode(meta)
+            \thash, _ := bcrypt.GenerateFromPassword(pw, 12)
+            \tzw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
+            \tgz := gzip.NewWriter(w)
+            }
+        """,
+        "img.py": """
+            from PIL import Image
+
+
+            def thumbnail(path, pw, data):
+                img = Image.open(path)
+                img.thumbnail((256, 256))
+                hashed = bcrypt.hashpw(pw, bcrypt.gensalt())
+                packed = zlib.compress(data)
+                return img, hashed, packed
+        """,
+        "shape.py": """
+            def reshape(arr):
+                arr.resize((3, 4))
+                return arr
+        """,
+        "img.js": """
+            app.post("/thumb", async (req, res) => {
+              const out = await sharp(req.body).resize(200).toBuffer();
+              const ok = await bcrypt.compare(req.body.pw, hash);
+              const bad = bcrypt.compareSync(req.body.pw, hash);
+              res.send(out);
+            });
+        """,
+    }, {"cpu-heavy"})
+    assert found == {
+        ("thumbs.go:4", "cpu-heavy", "go-image-processing"),
+        ("thumbs.go:5", "cpu-heavy", "go-image-processing"),
+        ("thumbs.go:7", "cpu-heavy", "password-hashing"),
+        ("thumbs.go:8", "cpu-heavy", "compress-whole-payload"),
+        ("img.py:6", "cpu-heavy", "py-image-processing"),
+        ("img.py:7", "cpu-heavy", "password-hashing"),
+        ("img.py:8", "cpu-heavy", "compress-whole-payload"),
+        ("img.js:2", "cpu-heavy", "node-image-processing"),
+        ("img.js:3", "cpu-heavy", "password-hashing"),
+    }
+
+
+def test_blocking_calls_on_an_event_loop(tmp_path):
+    found = _scan(tmp_path, {
+        "server.js": """
+            const fs = require("fs");
+            const template = fs.readFileSync("index.html", "utf8");
+
+            app.post("/login", (req, res) => {
+              const ok = bcrypt.compareSync(req.body.pw, hash);
+              const sha = execSync("git rev-parse HEAD");
+              writeFileSync("audit.log", sha);
+            });
+
+            function loadTemplates() {
+              return fs.readFileSync("other.html", "utf8");
+            }
+
+            function writeFileSync(name, data) {
+              return write(name, data);
+            }
+        """,
+        "api.py": """
+            @app.get("/a")
+            async def a():
+                time.sleep(1)
+                r = requests.get(URL, timeout=5)
+
+                def helper():
+                    time.sleep(1)
+                return r.json()
+
+
+            @app.get("/b")
+            def b():
+                return requests.get(URL, timeout=5).json()
+        """,
+        "src/main.rs": """
+            async fn handler() {
+                std::thread::sleep(Duration::from_secs(1));
+                tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_secs(1)));
+            }
+
+            fn sync_helper() {
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        """,
+    }, {"blocking-call"})
+    assert found == {
+        ("server.js:5", "blocking-call", "node-sync-call-in-handler"),
+        ("server.js:6", "blocking-call", "node-sync-call-in-handler"),
+        ("server.js:7", "blocking-call", "node-sync-call-in-handler"),  # the call, not the definition (:14)
+        ("api.py:3", "blocking-call", "py-blocking-call-in-async"),
+        ("api.py:4", "blocking-call", "py-blocking-call-in-async"),
+        ("src/main.rs:2", "blocking-call", "rust-blocking-call-in-async"),
+    }
+
+
 # ---------------------------------------------------------------- catalog conditions
 
 def test_new_catalog_conditions_are_validated():
