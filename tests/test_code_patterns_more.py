@@ -235,6 +235,93 @@ def test_blocking_calls_on_an_event_loop(tmp_path):
     }
 
 
+# ---------------------------------------------------------------- long-request / polling
+
+def test_polling_sleeps_and_queries_per_iteration(tmp_path):
+    found = _scan(tmp_path, {
+        "poll.js": """
+            app.get("/poll", async (req, res) => {
+              const deadline = Date.now() + 25000;
+              while (Date.now() < deadline) {
+                await new Promise((r) => setTimeout(r, 500));
+              }
+              for (const id of req.body.ids) {
+                const row = await pool.query("select * from items where id = $1", [id]);
+              }
+              const all = await Promise.all(ids.map(async (id) => await db.query("q", [id])));
+              const one = await pool.query("select 1");
+              res.json(all);
+            });
+        """,
+        "jobs.py": """
+            import time
+
+
+            @app.post("/wait")
+            def wait():
+                deadline = time.time() + 20
+                while time.time() < deadline:
+                    if done():
+                        break
+                    time.sleep(0.5)
+                for order_id in ids:
+                    cur.execute("select * from lines where order_id = %s", (order_id,))
+                return "ok"
+
+
+            def retry_worker():
+                time.sleep(5)
+        """,
+        "search.py": """
+            @app.post("/search")
+            def search():
+                deadline = time.monotonic() + 2
+                while time.monotonic() < deadline and frontier:
+                    expand(frontier)
+                return "ok"
+        """,
+        "main.go": """
+            package main
+
+            func handler(w http.ResponseWriter, r *http.Request) {
+            \tfor _, id := range ids {
+            \t\trow := db.QueryRowContext(r.Context(), "select name from t where id = $1", id)
+            \t\tq := r.URL.Query()
+            \t\t_, _ = row, q
+            \t}
+            \tfor {
+            \t\tselect {
+            \t\tcase <-time.After(time.Second):
+            \t\t}
+            \t}
+            \ttime.Sleep(time.Second)
+            }
+
+            func refresh() {
+            \tfor {
+            \t\ttime.Sleep(time.Minute)
+            \t\t<-time.After(time.Second)
+            \t}
+            }
+
+            func routes() {
+            \thttp.HandleFunc("/x", handler)
+            }
+        """,
+    }, {"long-request", "polling"})
+    assert found == {
+        ("poll.js:3", "polling", "deadline-polling-loop"),
+        ("poll.js:4", "long-request", "sleep-in-request-handler"),
+        ("poll.js:7", "long-request", "node-query-per-loop-iteration"),
+        ("jobs.py:7", "polling", "deadline-polling-loop"),
+        ("jobs.py:10", "long-request", "sleep-in-request-handler"),
+        ("jobs.py:12", "long-request", "py-query-per-loop-iteration"),
+        ("main.go:5", "long-request", "go-query-per-loop-iteration"),
+        ("main.go:11", "polling", "go-select-poll-loop"),
+        ("main.go:14", "long-request", "sleep-in-request-handler"),
+    }
+
+
 # ---------------------------------------------------------------- catalog conditions
 
 def test_new_catalog_conditions_are_validated():
