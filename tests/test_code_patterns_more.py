@@ -322,6 +322,86 @@ def test_polling_sleeps_and_queries_per_iteration(tmp_path):
     }
 
 
+# ---------------------------------------------------------------- required-env
+
+def test_required_environment_variables(tmp_path):
+    found = _scan(tmp_path, {
+        "config.py": """
+            import os
+
+            DB_URL = os.environ["DATABASE_URL"]
+            os.environ["DEBUG"] = "1"
+            PORT = int(os.environ["PORT"])
+            REGION = os.environ.get("REGION", "asia-northeast1")
+            TOKEN = os.getenv("API_TOKEN")
+            if not TOKEN:
+                raise RuntimeError("API_TOKEN is required")
+            NAME = os.getenv("NAME")
+            if not NAME:
+                NAME = "svc"
+        """,
+        "env.ts": """
+            const key = process.env.API_KEY!;
+            const port = process.env.PORT!;
+            const secret = process.env.JWT_SECRET;
+            if (!secret) throw new Error("JWT_SECRET missing");
+            const region = process.env.REGION || "us";
+            if (process.env.FLAG !== undefined) enable();
+        """,
+        "main.go": """
+            package main
+
+            func main() {
+            \tdsn := os.Getenv("DATABASE_URL")
+            \tif dsn == "" {
+            \t\tlog.Fatal("DATABASE_URL must be set")
+            \t}
+            \taddr := os.Getenv("ADDR")
+            \tif addr == "" {
+            \t\taddr = ":8080"
+            \t}
+            \tkey := mustGetenv("SIGNING_KEY")
+            \tlog.Fatal(http.ListenAndServe(addr, nil))
+            }
+
+            func mustGetenv(k string) string {
+            \tv := os.Getenv(k)
+            \tif v == "" {
+            \t\tlog.Fatalf("%s is required", k)
+            \t}
+            \treturn v
+            }
+        """,
+        "src/config.rs": """
+            pub fn load() -> Config {
+                let url = std::env::var("DATABASE_URL").expect("DATABASE_URL must be set");
+                let port = env::var("PORT").unwrap();
+                let level = env::var("LOG_LEVEL").unwrap_or_else(|_| "info".into());
+                let bucket = env::var("BUCKET")
+                    .unwrap();
+                Config { url, port, level, bucket }
+            }
+        """,
+        "Config.java": """
+            class Config {
+                String bucket = Objects.requireNonNull(System.getenv("BUCKET"), "BUCKET");
+                String optional = System.getenv("OPTIONAL");
+            }
+        """,
+    }, {"required-env", "crash"})
+    assert found == {
+        ("config.py:3", "required-env", "py-environ-required"),
+        ("config.py:7", "required-env", "py-getenv-required"),
+        ("env.ts:1", "required-env", "node-env-non-null-required"),
+        ("env.ts:3", "required-env", "node-env-required-throw"),
+        ("main.go:4", "required-env", "go-getenv-required"),
+        ("main.go:12", "required-env", "env-helper-required"),
+        ("src/config.rs:2", "required-env", "rust-env-var-required"),
+        ("src/config.rs:5", "required-env", "rust-env-var-required"),
+        ("Config.java:2", "required-env", "java-getenv-required"),
+    }
+
+
 # ---------------------------------------------------------------- catalog conditions
 
 def test_new_catalog_conditions_are_validated():
