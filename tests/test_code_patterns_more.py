@@ -402,6 +402,86 @@ def test_required_environment_variables(tmp_path):
     }
 
 
+# ---------------------------------------------------------------- crash / panic
+
+def test_exits_and_panics_outside_startup(tmp_path):
+    found = _scan(tmp_path, {
+        "server.js": """
+            process.on("uncaughtException", () => process.exit(1));
+            app.post("/hook", (req, res) => {
+              if (!req.body) process.exit(1);
+              res.end();
+            });
+        """,
+        "app.py": """
+            import sys
+
+
+            @app.post("/reset")
+            def reset():
+                sys.exit(1)
+
+
+            if __name__ == "__main__":
+                sys.exit(main())
+        """,
+        "worker.go": """
+            package main
+
+            func main() {
+            \tlog.Fatal(run())
+            }
+
+            func init() {
+            \tpanic("boot")
+            }
+
+            func consume() {
+            \tlog.Fatalf("queue closed")
+            \tpanic("unknown kind")
+            }
+
+            func MustLoad() Config {
+            \tpanic("no config")
+            }
+        """,
+        "worker_test.go": """
+            package main
+
+            func helper() { panic("in a test") }
+        """,
+        "src/lib.rs": """
+            pub fn handle(kind: u8) {
+                match kind {
+                    0 => panic!("bad kind"),
+                    1 => todo!(),
+                    _ => unreachable!(),
+                }
+            }
+
+            fn main() {
+                panic!("startup");
+            }
+
+            #[cfg(test)]
+            mod tests {
+                fn t() { panic!("test"); }
+            }
+        """,
+        "tests/it.rs": """
+            fn it() { panic!("integration"); }
+        """,
+    }, {"crash", "panic"})
+    assert found == {
+        ("server.js:3", "crash", "exit-in-request-handler"),
+        ("app.py:6", "crash", "exit-in-request-handler"),
+        ("worker.go:12", "crash", "go-fatal-outside-main"),
+        ("worker.go:13", "panic", "go-panic-outside-main"),
+        ("src/lib.rs:3", "panic", "rust-panic"),
+        ("src/lib.rs:4", "panic", "rust-panic"),
+    }
+
+
 # ---------------------------------------------------------------- catalog conditions
 
 def test_new_catalog_conditions_are_validated():
