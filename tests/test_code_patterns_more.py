@@ -482,6 +482,62 @@ def test_exits_and_panics_outside_startup(tmp_path):
     }
 
 
+# ---------------------------------------------------------------- gen1 sandbox limits
+
+def test_mounts_and_syscalls_gen1_does_not_support(tmp_path):
+    found = _scan(tmp_path, {
+        "run.sh": """
+            #!/bin/sh
+            set -e
+            # mount -t nfs 10.0.0.2:/share /mnt/share
+            mount -t nfs -o nolock 10.0.0.2:/share /mnt/share
+            gcsfuse --implicit-dirs "$BUCKET" /mnt/gcs
+            mount --bind /data /srv/data
+            umount /mnt/old || true
+            echo "mounted"
+            exec python app.py
+        """,
+        "docker-entrypoint": """
+            #!/bin/bash
+            gcsfuse my-bucket /mnt/bucket
+        """,
+        "Dockerfile": """
+            FROM python:3.12
+            RUN --mount=type=cache,target=/root/.cache pip install -r requirements.txt
+            RUN apt-get install -y gcsfuse fuse
+            CMD ["./run.sh"]
+        """,
+        "Cargo.toml": """
+            [dependencies]
+            tokio-uring = "0.4"
+        """,
+        "sandbox.go": """
+            package main
+
+            func isolate() error {
+            \t// ptrace is not used here
+            \treturn syscall.Unshare(syscall.CLONE_NEWNS)
+            }
+        """,
+        "limits.py": """
+            import resource
+
+            soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            during = "io during upload"
+        """,
+    }, {"nfs", "filesystem", "syscall"})
+    assert found == {
+        ("run.sh:4", "nfs", "nfs-mount"),
+        ("run.sh:5", "filesystem", "fuse-mount"),
+        ("run.sh:6", "filesystem", "mount-in-entrypoint"),
+        ("docker-entrypoint:2", "filesystem", "fuse-mount"),
+        ("Cargo.toml:2", "syscall", "gen1-unsupported-syscall"),
+        ("sandbox.go:5", "syscall", "gen1-unsupported-syscall"),
+        ("limits.py:4", "syscall", "gen1-unsupported-syscall"),
+    }
+
+
 # ---------------------------------------------------------------- catalog conditions
 
 def test_new_catalog_conditions_are_validated():
