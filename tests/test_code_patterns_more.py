@@ -538,6 +538,83 @@ def test_mounts_and_syscalls_gen1_does_not_support(tmp_path):
     }
 
 
+# ---------------------------------------------------------------- graceful shutdown
+
+RUST_SERVE = """
+    async fn main() {
+        tokio::spawn(async { tokio::signal::ctrl_c().await.ok(); });
+        axum::serve(listener, app).await.unwrap();
+    }
+"""
+
+
+def test_server_without_graceful_shutdown_where_signals_are_handled(tmp_path):
+    found = _scan(tmp_path, {
+        "src/main.rs": RUST_SERVE,
+        "go/signals.go": """
+            package main
+
+            func main() {
+            \tsig := make(chan os.Signal, 1)
+            \tsignal.Notify(sig, syscall.SIGTERM)
+            \tgo serve()
+            \t<-sig
+            }
+        """,
+        "go/server.go": """
+            package main
+
+            func serve() {
+            \tlog.Print(http.ListenAndServe(":8080", mux))
+            }
+        """,
+    }, {"signal-handling"})
+    assert found == {
+        ("src/main.rs:2", "signal-handling", "sigterm-handler"),
+        ("src/main.rs:3", "signal-handling", "graceful-shutdown-missing-axum"),
+        ("go/signals.go:5", "signal-handling", "sigterm-handler"),
+        ("go/server.go:4", "signal-handling", "graceful-shutdown-missing-go"),
+    }
+
+
+def test_graceful_shutdown_present_or_entry_point_already_reported(tmp_path):
+    # no signal handling at all: the entry point's sigterm-absent is the one finding, not the serve line too
+    bare = _scan(tmp_path / "a", {"src/main.rs": """
+        async fn main() {
+            axum::serve(listener, app).await.unwrap();
+        }
+    """}, {"signal-handling"})
+    assert bare == {("src/main.rs:1", "signal-handling", "sigterm-absent")}
+    # graceful shutdown on a following line of the same statement
+    chained = _scan(tmp_path / "b", {"src/main.rs": """
+        async fn main() {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+                .unwrap();
+        }
+        async fn shutdown_signal() { tokio::signal::ctrl_c().await.ok(); }
+    """}, {"signal-handling"})
+    assert chained == {
+        ("src/main.rs:3", "signal-handling", "sigterm-handler"),
+        ("src/main.rs:7", "signal-handling", "sigterm-handler"),
+    }
+    # the server is shut down in the same file
+    shut_down = _scan(tmp_path / "c", {"main.go": """
+        package main
+
+        func main() {
+        \tsrv := &http.Server{Addr: ":8080"}
+        \tgo srv.ListenAndServe()
+        \tctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+        \t<-ctx.Done()
+        \tstop()
+        \tsrv.Shutdown(context.Background())
+        }
+    """}, {"signal-handling"})
+    assert shut_down == {("main.go:6", "signal-handling", "sigterm-handler")}
+
+
 # ---------------------------------------------------------------- catalog conditions
 
 def test_new_catalog_conditions_are_validated():
