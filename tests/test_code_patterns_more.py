@@ -615,6 +615,59 @@ def test_graceful_shutdown_present_or_entry_point_already_reported(tmp_path):
     assert shut_down == {("main.go:6", "signal-handling", "sigterm-handler")}
 
 
+# ---------------------------------------------------------------- startup
+
+def test_heavy_work_before_the_server_binds(tmp_path):
+    found = _scan(tmp_path, {
+        "model.py": """
+            from sentence_transformers import SentenceTransformer
+
+            MODEL = SentenceTransformer("all-MiniLM-L6-v2")
+            blob.download_to_filename("/models/index.bin")
+            # model = load_model("m.h5")
+
+
+            def predict(x):
+                weights = torch.load("m.pt")
+                return weights(x)
+
+
+            if __name__ == "__main__":
+                model = load_model("m.h5")
+        """,
+        "boot.mjs": """
+            const model = await loadModel("gs://models/m.onnx");
+            export const flags = await fetch(FLAGS_URL).then((r) => r.json());
+
+            export async function handler(req) {
+              const x = await fetch(req.url);
+              return x;
+            }
+        """,
+        "init.go": """
+            package main
+
+            func init() {
+            \tclient, err := storage.NewClient(context.Background())
+            \t_, _ = client, err
+            }
+
+            func setup() {
+            \tclient, err := storage.NewClient(context.Background())
+            \t_, _ = client, err
+            }
+        """,
+    }, {"startup"})
+    assert found == {
+        ("model.py:3", "startup", "py-module-level-model-load"),
+        ("model.py:4", "startup", "py-module-level-model-load"),
+        ("model.py:9", "startup", "heavy-load"),  # inside a function: the existing pattern, not module level
+        ("boot.mjs:1", "startup", "node-top-level-await-download"),
+        ("boot.mjs:2", "startup", "node-top-level-await-download"),
+        ("init.go:4", "startup", "go-init-network-call"),
+    }
+
+
 # ---------------------------------------------------------------- catalog conditions
 
 def test_new_catalog_conditions_are_validated():
