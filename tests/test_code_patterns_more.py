@@ -668,6 +668,22 @@ def test_heavy_work_before_the_server_binds(tmp_path):
     }
 
 
+# ---------------------------------------------------------------- background-work precision
+
+def test_an_awaited_timer_is_a_wait_not_background_work(tmp_path):
+    found = _scan(tmp_path, {"server.js": """
+        app.post("/jobs", async (req, res) => {
+          setTimeout(() => process(req.body), 10);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          res.end();
+        });
+    """}, {"background-work", "long-request"})
+    assert found == {
+        ("server.js:2", "background-work", "node-set-timeout"),
+        ("server.js:3", "long-request", "sleep-in-request-handler"),
+    }
+
+
 # ---------------------------------------------------------------- catalog conditions
 
 def test_new_catalog_conditions_are_validated():
