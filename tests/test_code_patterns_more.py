@@ -48,12 +48,15 @@ def test_python_result_sets_and_buffers(tmp_path):
             buf = io.StringIO()
             writer = csv.writer(buf)
             frame = pd.read_sql("select * from orders", engine)
+            lines = [dict(r) for r in db.fetch_lines(month)]
             return buf.getvalue()
 
 
         @app.get("/small")
         def small():
             batch = cursor.fetchmany(100)
+            first = [r for r in cursor.fetchmany(10)]
+            one = [c for c in cursor.fetchone()]
             names = [n.upper() for n in names_list]
             seeded = io.StringIO("header")
             # rows = cursor.fetchall()
@@ -72,6 +75,7 @@ def test_python_result_sets_and_buffers(tmp_path):
         ("app.py:11", "memory", "py-result-set-in-memory"),
         ("app.py:12", "memory", "py-in-memory-buffer"),
         ("app.py:14", "memory", "py-dataframe-whole-table"),
+        ("app.py:15", "memory", "py-result-set-in-memory"),
     }
 
 
