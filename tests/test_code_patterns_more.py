@@ -582,13 +582,14 @@ def test_server_without_graceful_shutdown_where_signals_are_handled(tmp_path):
 
 
 def test_graceful_shutdown_present_or_entry_point_already_reported(tmp_path):
-    # no signal handling at all: the entry point's sigterm-absent is the one finding, not the serve line too
+    # no signal handling at all: the entry point's sigterm-absent, and the serve line where the fix goes
     bare = _scan(tmp_path / "a", {"src/main.rs": """
         async fn main() {
             axum::serve(listener, app).await.unwrap();
         }
     """}, {"signal-handling"})
-    assert bare == {("src/main.rs:1", "signal-handling", "sigterm-absent")}
+    assert bare == {("src/main.rs:1", "signal-handling", "sigterm-absent"),
+                    ("src/main.rs:2", "signal-handling", "graceful-shutdown-missing-axum")}
     # graceful shutdown on a following line of the same statement
     chained = _scan(tmp_path / "b", {"src/main.rs": """
         async fn main() {

@@ -77,7 +77,8 @@ def test_sitebookify_bind_signal_memory(sitebookify):
     # the CLI default binds loopback; the Dockerfile overrides it
     assert binds["src/bin/sitebookify-app.rs:23"]["pattern"] == "bind-loopback"
     signal = _by_ref(sitebookify, "signal-handling")
-    assert list(signal) == ["src/bin/sitebookify-app.rs:56"]
+    assert list(signal) == ["src/bin/sitebookify-app.rs:56", "src/bin/sitebookify-app.rs:74"]
+    assert signal["src/bin/sitebookify-app.rs:74"]["pattern"] == "graceful-shutdown-missing-axum"  # where the fix goes
     assert signal["src/bin/sitebookify-app.rs:56"]["pattern"] == "sigterm-absent"
     assert signal["src/bin/sitebookify-app.rs:56"]["enclosing_symbol"] == "main"
     memory = _by_ref(sitebookify, "memory")
@@ -294,4 +295,4 @@ def test_cli_text_output_leads_with_path_line(capsys):
     out = capsys.readouterr().out.splitlines()
     spawn = next(line for line in out if line.startswith("src/app/queue.rs:29 "))
     assert "background-work" in spawn and "InProcessQueue::spawn  <- create_job" in spawn
-    assert out[-1].startswith("13 findings in 12 files")
+    assert out[-1].startswith("14 findings in 12 files")

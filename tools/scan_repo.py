@@ -387,8 +387,8 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
         if role == "wrapper-call":
             wrapper_calls.append(hit)
             continue
-        if role == "shutdown-gap" and hit.language not in sigterm_languages:
-            continue  # no SIGTERM handling at all in this language: the entry point's sigterm-absent says it
+        # a serve call without graceful shutdown is reported even beside the entry point's sigterm-absent:
+        # it is the line where the fix (e.g. `.with_graceful_shutdown(...)`) goes
         func = enclosing(hit)
         detail = hit.pattern.detail
         if hit.pattern.primitive and func and func.name in catalog.spawn_wrapper_names:
