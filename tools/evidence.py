@@ -135,6 +135,21 @@ def frame_items(located: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return items
 
 
+def weigh_findings_by_failing_endpoints(items: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
+    """Findings whose request handler serves the endpoints that failed outrank look-alikes elsewhere."""
+    from tools.endpoint_failures import handler_failure_rate, path_stats
+
+    stats = path_stats(records)
+    if not stats:
+        return
+    for item in items:
+        if item["type"] != "finding" or not item["attrs"].get("handler"):
+            continue
+        rate = handler_failure_rate(item["attrs"]["handler"], stats)
+        item["attrs"]["endpoint_failure_rate"] = round(rate, 3)
+        item["strength"] = round(item["strength"] + 0.3 * rate, 3)
+
+
 def link_frames(items: list[dict[str, Any]]) -> None:
     """Point each stack-frame item at the signature items of the same error lines (same service)."""
     signatures = [i for i in items if i["type"] == "signature"]
@@ -275,6 +290,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         + frame_items(bundle.get("located_errors") or [])
     )
     link_frames(items)
+    weigh_findings_by_failing_endpoints(items, records)
     serving = serving_revisions(records, bundle.get("traffic"))
     mark_excluded(items, target_name, start, end, serving)
     onset = onset_time(items)
