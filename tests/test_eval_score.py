@@ -138,3 +138,10 @@ def test_find_cases_accepts_a_case_or_a_parent(case):
 
     assert find_cases([Path(case["dir"])]) == [Path(case["dir"])]
     assert find_cases([Path(case["dir"]).parent]) == [Path(case["dir"])]
+
+
+def test_a_check_no_case_has_is_not_a_failure_but_an_unknown_figure_is():
+    summary = {"top1_pct": 100.0, "must_cite_pct": None}
+    assert below_thresholds(summary, {"minimum": {"must_cite_pct": 96, "top1_pct": 100}}) == []
+    assert below_thresholds(summary, {"minimum": {"top_1_pct": 90}}) == [
+        "top_1_pct: no such figure in the summary (check evals/thresholds.yaml)"]

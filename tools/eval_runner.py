@@ -120,8 +120,13 @@ def below_thresholds(summary: dict[str, Any], thresholds: dict[str, Any]) -> lis
     """One line per figure that falls short of evals/thresholds.yaml."""
     problems = []
     for key, minimum in (thresholds.get("minimum") or {}).items():
-        value = summary.get(key)
-        if value is None or value < minimum:
+        if key not in summary:
+            problems.append(f"{key}: no such figure in the summary (check evals/thresholds.yaml)")
+            continue
+        value = summary[key]
+        if value is None:
+            continue  # no case in this run has that check (e.g. only healthy cases: no must_cite)
+        if value < minimum:
             problems.append(f"{key} = {value} is below the threshold {minimum}")
     for key, maximum in (thresholds.get("maximum") or {}).items():
         value = summary.get(key)
