@@ -296,3 +296,18 @@ def test_cli_text_output_leads_with_path_line(capsys):
     spawn = next(line for line in out if line.startswith("src/app/queue.rs:29 "))
     assert "background-work" in spawn and "InProcessQueue::spawn  <- create_job" in spawn
     assert out[-1].startswith("14 findings in 12 files")
+
+
+def test_symlinks_that_leave_the_checkout_are_never_read(tmp_path):
+    hit = "import threading\nthreading.Thread(target=print).start()\n"
+    outside = tmp_path / "outside"
+    repo = tmp_path / "repo"
+    _write(outside / "secret.py", hit)
+    _write(repo / "shared" / "jobs.py", hit)
+    os.symlink(outside, repo / "linked-dir")
+    os.symlink(outside / "secret.py", repo / "linked.py")
+    os.symlink(repo / "shared", repo / "alias")  # inside the checkout: still scanned
+    result = scan_repo(str(repo))
+    refs = sorted(f["raw_ref"] for f in result["findings"])
+    assert refs == ["alias/jobs.py:2", "shared/jobs.py:2"]
+    assert result["skipped"]["outside_repo"] == 2

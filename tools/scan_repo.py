@@ -12,11 +12,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
-import shutil
-import subprocess
-import sys
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +19,15 @@ from typing import Any
 
 from tools.code_patterns import Catalog, Pattern, load_catalog
 from tools.enclosing_symbol import Function, Handler, SourceFile
-from tools.errors import InputError, ToolError
+from tools.errors import InputError
 from tools.profiles import load_profile
 from tools.records import DataGap, Finding
+from tools.request_paths import RequestPaths, family, find_definitions
+from tools.rg_search import rg_binary, rg_command, run_search
 
-SKIP_KEYS = ("binary", "too_large", "non_utf8", "unreadable", "ignored", "symlink_loops")
+__all__ = ["rg_binary", "rg_command", "scan_repo", "scan_tree", "format_scan"]
+
+SKIP_KEYS = ("binary", "too_large", "non_utf8", "unreadable", "ignored", "symlink_loops", "outside_repo")
 _SNIPPET_MAX = 200
 
 
@@ -43,119 +42,6 @@ class Hit:
     col: int
     text: bytes
     group: str | None = None
-
-
-def rg_binary() -> str:
-    """The rg that the `ripgrep` wheel installs beside this interpreter, else the one on PATH."""
-    local = Path(sys.executable).parent / "rg"
-    if local.is_file():
-        return str(local)
-    found = shutil.which("rg")
-    if not found:
-        raise ToolError("ripgrep (rg) is not installed: pip install 'ripgrep>=14.1,<15'")
-    return found
-
-
-def rg_base_args(catalog: Catalog, extra_ignores: list[str] | None = None) -> list[str]:
-    """Walk options shared by the search and the accounting walks: same files, same ignore rules."""
-    args = ["--no-config", "--no-require-git", "--hidden", "--follow", *catalog.rg_type_args()]
-    for name in list(catalog.skip_dirs) + list(extra_ignores or []):
-        args += ["-g", f"!{name}"]
-    return args
-
-
-def rg_command(catalog: Catalog, extra_ignores: list[str] | None = None) -> list[str]:
-    """The single search over the tree with every catalog pattern (the path is appended by the caller).
-
-    Text output with `--null` (path NUL line:text) rather than `--json`: it is as unambiguous in bytes, and
-    its `--stats` block counts every file searched, which rg's JSON summary does not (it counts only files
-    with matches). `--binary` makes rg report binary files that hold a match instead of dropping them silently.
-    `--no-unicode` reads \\w, \\b, \\s and . over bytes, as the Python re-match on bytes does, and keeps the
-    automaton of a hundred patterns (and rg's memory) small.
-    """
-    cmd = [rg_binary(), "--null", "--line-number", "--with-filename", "--no-heading", "--color", "never",
-           "--stats", "--binary", "--no-unicode", "--max-filesize", catalog.max_filesize,
-           *rg_base_args(catalog, extra_ignores)]
-    for pattern in catalog.patterns:
-        cmd += ["-e", pattern.regex]
-    return cmd
-
-
-def rg_walk_commands(catalog: Catalog, extra_ignores: list[str] | None = None) -> tuple[list[str], list[str]]:
-    """Listing-only walks run beside the search: (same rules, no size cap) and (ignore files disabled).
-
-    Their line counts give too_large (listed - searched) and ignored (unignored listing - listing) without a
-    debug log, which would make rg itself several times slower.
-    """
-    base = [rg_binary(), "--files", "--threads", "1", *rg_base_args(catalog, extra_ignores)]
-    return base, base[:2] + ["--no-ignore"] + base[2:]
-
-
-_BINARY = re.compile(rb': binary file matches \(found .{1,8} byte around offset \d+\)$')
-_SEARCHED = re.compile(rb"^(\d+) files searched$", re.M)
-_LOOP = re.compile(rb"^rg: [^\n]*File system loop found", re.M)
-_ERROR = re.compile(rb"^rg: (?![^\n]*File system loop found)[^\n]+$", re.M)
-
-
-def _start(cmd: list[str], root: Path, out: Any, err: Any) -> subprocess.Popen:
-    try:
-        return subprocess.Popen(cmd + ["--", "."], cwd=root, stdout=out, stderr=err)
-    except OSError as exc:
-        raise ToolError(f"cannot run ripgrep: {exc}") from exc
-
-
-def run_search(root: Path, catalog: Catalog, extra_ignores: list[str] | None, on_match: Any) -> dict[str, int]:
-    """Run the search (streaming each match to `on_match(path, line, text)`) and the two accounting walks.
-
-    Matches are handled while rg is still walking, so tree-sitter work overlaps the search. Walk output
-    and stderr go to temporary files: a full pipe would stall those processes until the search ends.
-    """
-    walk, walk_all = rg_walk_commands(catalog, extra_ignores)
-    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as listed, \
-            tempfile.TemporaryFile() as listed_all, tempfile.TemporaryFile() as walk_err:
-        procs = [_start(walk, root, listed, walk_err), _start(walk_all, root, listed_all, subprocess.DEVNULL)]
-        search = _start(rg_command(catalog, extra_ignores), root, subprocess.PIPE, err)
-        binary = 0
-        tail: list[bytes] = []
-        assert search.stdout is not None
-        for raw in search.stdout:
-            line = raw.rstrip(b"\n")
-            nul = line.find(b"\0")
-            if nul < 0:
-                if _BINARY.search(line):
-                    binary += 1
-                else:
-                    tail.append(line)
-                continue
-            number, _, text = line[nul + 1:].partition(b":")
-            if number.isdigit():
-                on_match(os.fsdecode(line[:nul]).removeprefix("./"), int(number), text)
-        code = search.wait()
-        for proc in procs:
-            proc.wait()
-        err.seek(0)
-        stderr = err.read()
-        if code not in (0, 1, 2):
-            lines = stderr.decode("utf-8", "replace").strip().splitlines()
-            raise ToolError(f"ripgrep failed: {lines[-1] if lines else f'exit {code}'}")
-        listed.seek(0)
-        n_listed = listed.read().count(b"\n")
-        walk_err.seek(0)
-        walk_unreadable = len(_ERROR.findall(walk_err.read()))
-        listed_all.seek(0)
-        n_all = listed_all.read().count(b"\n")
-    stats = _SEARCHED.search(b"\n".join(tail))
-    searched = int(stats.group(1)) if stats else 0
-    unreadable = len(_ERROR.findall(stderr))
-    return {
-        "files_searched": max(0, searched - binary),
-        "binary": binary,
-        # listed files that were neither searched nor unreadable to the search (but readable to the walk)
-        "too_large": max(0, n_listed - searched - max(0, unreadable - walk_unreadable)),
-        "unreadable": unreadable,
-        "ignored": max(0, n_all - n_listed),
-        "symlink_loops": len(_LOOP.findall(stderr)),
-    }
 
 
 def _hits_for_line(catalog: Catalog, path: str, line: int, text: bytes, language: str | None = None) -> list[Hit]:
@@ -243,51 +129,6 @@ class _Repo:
         return self.lines[path]
 
 
-def _find_definitions(root: Path, catalog: Catalog, names: set[str]) -> list[str]:
-    """Files that define any of `names` (a second, narrow rg pass; only when a route names an outside handler)."""
-    alternation = "|".join(re.escape(n) for n in sorted(names))
-    regex = rf"\b(fn|def|func|function)\s+(\([^)]*\)\s*)?({alternation})\b|\b(const|let|var)\s+({alternation})\s*="
-    cmd = [rg_binary(), "--files-with-matches", "--no-config", "--no-require-git", "--hidden",
-           "--max-filesize", catalog.max_filesize, *catalog.rg_type_args()]
-    for name in catalog.skip_dirs:
-        cmd += ["-g", f"!{name}"]
-    cmd += ["-e", regex, "--", "."]
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, check=False)
-    return [p.removeprefix("./") for p in proc.stdout.decode("utf-8", "replace").splitlines() if p]
-
-
-def _family(language: str) -> str:
-    """JavaScript, TypeScript and TSX call each other's functions; other languages stand alone."""
-    return "js" if language in ("javascript", "typescript", "tsx") else language
-
-
-_CALLED = re.compile(rb"(?<![\w$])([A-Za-z_$][\w$]*)\s*(?:::\s*<[^>]*>\s*)?\(")
-
-
-class _RequestPaths:
-    """Answers "is this line reached from a request handler?" from an index built once per scan."""
-
-    def __init__(self, handlers: list[Handler]):
-        self.any = bool(handlers)
-        self.by_path: dict[str, list[Handler]] = defaultdict(list)
-        self.callers: dict[str, list[Handler]] = defaultdict(list)  # called name -> handlers calling it
-        for handler in handlers:
-            self.by_path[handler.path].append(handler)
-            for name in set(_CALLED.findall(handler.body)):
-                self.callers[name.decode("utf-8", "replace")].append(handler)
-
-    def resolve(self, path: str, line: int, func: Function | None) -> tuple[bool | None, str | None]:
-        """Inside a handler, or inside a function a handler calls by name (one level)?"""
-        for handler in self.by_path.get(path, ()):
-            if handler.start_line <= line <= handler.end_line:
-                return True, handler.name
-        if func is not None:
-            for handler in self.callers.get(func.name, ()):
-                if not (handler.path == func.path and handler.start_line == func.start_line):
-                    return True, handler.name
-        return (False, None) if self.any else (None, None)
-
-
 def _finding(hit: Hit, category: str, pattern_id: str, detail: str, func: Function | None,
              in_path: bool | None, handler: str | None) -> Finding:
     # Code directly inside an anonymous handler (`app.post("/x", async (req, res) => ...)`) has no
@@ -318,9 +159,14 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
 
     languages: dict[str, str | None] = {}
 
+    real_root = root.resolve()
+
     def on_match(path: str, line: int, text: bytes) -> None:
         if path not in languages:
-            languages[path] = catalog.language_for(path)
+            # a symlink that leaves the checkout (to $HOME, /etc, another repo) is never read into a report
+            inside = Path(os.path.realpath(root / path)).is_relative_to(real_root)
+            languages[path] = catalog.language_for(path) if inside else None
+            skipped["outside_repo"] += not inside
         if languages[path] is None:
             return
         for hit in _hits_for_line(catalog, path, line, text, languages[path]):
@@ -344,20 +190,20 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
         found, names = source.handlers_for(hit.pattern, hit.line, hit.col)
         handlers.extend(found)
         for name in names:
-            unresolved[(_family(hit.language), name)].add(f"{hit.path}:{hit.line}")
+            unresolved[(family(hit.language), name)].add(f"{hit.path}:{hit.line}")
     if unresolved:
         by_name: dict[tuple[str, str], list[Function]] = defaultdict(list)
 
         def index(path: str) -> None:
             source = repo.source(path)
             for func in source.functions() if source else []:
-                by_name[(_family(source.lang.name), func.name)].append(func)
+                by_name[(family(source.lang.name), func.name)].append(func)
 
         for path in list(repo.sources):
             index(path)
         missing = {name for key in unresolved if key not in by_name for name in [key[1]]}
         if missing:
-            for path in _find_definitions(root, catalog, missing):
+            for path in find_definitions(root, catalog, missing):
                 if path not in repo.sources:
                     index(path)
         for key, refs in unresolved.items():
@@ -365,7 +211,7 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
                 handlers.append(Handler(func.qualified, func.path, func.start_line, func.end_line, func.body,
                                         sorted(refs)[0]))
 
-    request_paths = _RequestPaths(handlers)
+    request_paths = RequestPaths(handlers)
 
     def enclosing(hit: Hit) -> Function | None:
         source = repo.source(hit.path)

@@ -1,0 +1,62 @@
+"""Which code a request handler reaches: the handler index and the narrow search for handler definitions.
+
+Split from tools/scan_repo.py. A finding inside a handler, or inside a
+function a handler calls by name (one level), is on the request path; that
+is what makes background work or a blocking call matter on Cloud Run.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+from tools.code_patterns import Catalog
+from tools.enclosing_symbol import Function, Handler
+from tools.rg_search import rg_binary
+
+
+def find_definitions(root: Path, catalog: Catalog, names: set[str]) -> list[str]:
+    """Files that define any of `names` (a second, narrow rg pass; only when a route names an outside handler)."""
+    alternation = "|".join(re.escape(n) for n in sorted(names))
+    regex = rf"\b(fn|def|func|function)\s+(\([^)]*\)\s*)?({alternation})\b|\b(const|let|var)\s+({alternation})\s*="
+    cmd = [rg_binary(), "--files-with-matches", "--no-config", "--no-require-git", "--hidden",
+           "--max-filesize", catalog.max_filesize, *catalog.rg_type_args()]
+    for name in catalog.skip_dirs:
+        cmd += ["-g", f"!{name}"]
+    cmd += ["-e", regex, "--", "."]
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, check=False)
+    return [p.removeprefix("./") for p in proc.stdout.decode("utf-8", "replace").splitlines() if p]
+
+
+def family(language: str) -> str:
+    """JavaScript, TypeScript and TSX call each other's functions; other languages stand alone."""
+    return "js" if language in ("javascript", "typescript", "tsx") else language
+
+
+_CALLED = re.compile(rb"(?<![\w$])([A-Za-z_$][\w$]*)\s*(?:::\s*<[^>]*>\s*)?\(")
+
+
+class RequestPaths:
+    """Answers "is this line reached from a request handler?" from an index built once per scan."""
+
+    def __init__(self, handlers: list[Handler]):
+        self.any = bool(handlers)
+        self.by_path: dict[str, list[Handler]] = defaultdict(list)
+        self.callers: dict[str, list[Handler]] = defaultdict(list)  # called name -> handlers calling it
+        for handler in handlers:
+            self.by_path[handler.path].append(handler)
+            for name in set(_CALLED.findall(handler.body)):
+                self.callers[name.decode("utf-8", "replace")].append(handler)
+
+    def resolve(self, path: str, line: int, func: Function | None) -> tuple[bool | None, str | None]:
+        """Inside a handler, or inside a function a handler calls by name (one level)?"""
+        for handler in self.by_path.get(path, ()):
+            if handler.start_line <= line <= handler.end_line:
+                return True, handler.name
+        if func is not None:
+            for handler in self.callers.get(func.name, ()):
+                if not (handler.path == func.path and handler.start_line == func.start_line):
+                    return True, handler.name
+        return (False, None) if self.any else (None, None)
