@@ -159,14 +159,29 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
 
     languages: dict[str, str | None] = {}
 
-    real_root = root.resolve()
+    real_root = str(root.resolve())
+    dirs_inside: dict[str, bool] = {}
+
+    def inside(path: str) -> bool:
+        """Does `path` really lie in the checkout? (realpath once per directory, lstat per file)"""
+        directory, _, _ = path.rpartition("/")
+        if directory not in dirs_inside:
+            real = os.path.realpath(os.path.join(real_root, directory))
+            dirs_inside[directory] = real == real_root or real.startswith(real_root + os.sep)
+        if not dirs_inside[directory]:
+            return False
+        full = os.path.join(real_root, path)
+        if not os.path.islink(full):
+            return True
+        real = os.path.realpath(full)
+        return real.startswith(real_root + os.sep)
 
     def on_match(path: str, line: int, text: bytes) -> None:
         if path not in languages:
             # a symlink that leaves the checkout (to $HOME, /etc, another repo) is never read into a report
-            inside = Path(os.path.realpath(root / path)).is_relative_to(real_root)
-            languages[path] = catalog.language_for(path) if inside else None
-            skipped["outside_repo"] += not inside
+            ok = inside(path)
+            languages[path] = catalog.language_for(path) if ok else None
+            skipped["outside_repo"] += not ok
         if languages[path] is None:
             return
         for hit in _hits_for_line(catalog, path, line, text, languages[path]):
