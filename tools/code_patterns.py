@@ -119,6 +119,32 @@ class Catalog:
     extensions: dict[str, str] = field(default_factory=dict)  # "rs" -> rust, from plain `*.ext` globs
     name_globs: tuple[tuple[str, str], ...] = ()  # (glob, language) for every other glob, in catalog order
     _names: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    _literal_index: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def candidates(self, language: str, line: bytes) -> list[Pattern]:
+        """The language's patterns whose literal prefilter passes on `line`, in catalog order.
+
+        One substring test per distinct literal of the language instead of one
+        prefilter per pattern: the same answer as Pattern.search's literal test,
+        a third of the Python calls on a matched line.
+        """
+        index = self._literal_index.get(language)
+        if index is None:
+            patterns = self.by_language.get(language, ())
+            by_literal: dict[bytes, list[int]] = {}
+            always = []
+            for number, pattern in enumerate(patterns):
+                if not pattern.literals:
+                    always.append(number)
+                for literal in pattern.literals:
+                    by_literal.setdefault(literal, []).append(number)
+            index = self._literal_index[language] = (patterns, tuple(always), tuple(by_literal.items()))
+        patterns, always, by_literal = index
+        present = set(always)
+        for literal, numbers in by_literal:
+            if literal in line:
+                present.update(numbers)
+        return [patterns[n] for n in sorted(present)]
 
     def language_for(self, rel_path: str) -> str | None:
         """The catalog language of a file, from its name (named globs first, then the extension)."""

@@ -49,8 +49,8 @@ def _hits_for_line(catalog: Catalog, path: str, line: int, text: bytes, language
     if language is None:
         return []
     hits = []
-    for pattern in catalog.by_language.get(language, ()):
-        match = pattern.search(text)
+    for pattern in catalog.candidates(language, text):
+        match = pattern.compiled.search(text)
         if match:
             group = match.group(1).decode("utf-8", "replace") if pattern.role == "wrapper-call" else None
             hits.append(Hit(pattern, path, language, line, match.start(), text, group))
