@@ -3,7 +3,9 @@
 Images listed under a build's top-level `images:` are pushed only after every
 step has finished, so a `gcloud run deploy --image X` step in the same build
 points Cloud Run at a tag that does not exist yet (the revision fails with
-"Image ... not found") unless an earlier step ran `docker push X`.
+"Image ... not found") unless an earlier step ran `docker push X`. The deploy
+steps themselves are read by tools/deploy_gcloud.py; this module only adds the
+build's push order.
 """
 
 from __future__ import annotations
@@ -15,65 +17,45 @@ import yaml
 from tools.records import Setting
 
 
-def _scalar(node: Any) -> str | None:
-    return node.value if isinstance(node, yaml.ScalarNode) else None
-
-
 def _mapping(node: Any) -> dict[str, Any]:
     if not isinstance(node, yaml.MappingNode):
         return {}
     return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
 
 
-def _args(step: dict[str, Any]) -> list[tuple[str, int]]:
-    node = step.get("args")
-    if isinstance(node, yaml.SequenceNode):
-        return [(s.value, s.start_mark.line + 1) for s in node.value if isinstance(s, yaml.ScalarNode)]
-    if isinstance(node, yaml.ScalarNode):
-        return [(word, node.start_mark.line + 1) for word in node.value.split()]
-    return []
+def _pushes(steps: yaml.SequenceNode) -> list[tuple[str, int]]:
+    """(image, line) of every `docker push IMAGE` step."""
+    found = []
+    for node in steps.value:
+        args = _mapping(node).get("args")
+        scalars = args.value if isinstance(args, yaml.SequenceNode) else [args]
+        scalars = [s for s in scalars if isinstance(s, yaml.ScalarNode)]
+        words = [(w, s.start_mark.line + 1) for s in scalars for w in s.value.split()]
+        for index, (word, _) in enumerate(words[:-1]):
+            if word == "push":
+                found.append(words[index + 1])
+    return found
 
 
-def _deploy_image(args: list[tuple[str, int]]) -> tuple[str, int] | None:
-    words = [w for w, _ in args]
-    if "run" not in words or not {"deploy", "update"} & set(words):
-        return None
-    for index, (word, line) in enumerate(args):
-        if word.startswith("--image="):
-            return word.split("=", 1)[1], line
-        if word == "--image" and index + 1 < len(args):
-            return args[index + 1]
-    return None
-
-
-def unpushed_deploy_images(rel: str, text: str) -> list[Setting]:
-    """Deploy steps whose image is pushed only by the build's final `images:` push."""
-    if "steps" not in text or "images" not in text:
+def unpushed_deploy_images(rel: str, text: str, deployed: list[Setting]) -> list[Setting]:
+    """The `image` settings of this file's deploy steps that only the build's final `images:` push uploads."""
+    images = [s for s in deployed if s["setting"] == "image" and s["raw_ref"].startswith(f"{rel}:")]
+    if not images or "images" not in text:
         return []
     try:
         root = _mapping(yaml.compose(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError:
         return []
-    images_node = root.get("images")
-    steps_node = root.get("steps")
-    if not isinstance(images_node, yaml.SequenceNode) or not isinstance(steps_node, yaml.SequenceNode):
+    final, steps = root.get("images"), root.get("steps")
+    if not isinstance(final, yaml.SequenceNode) or not isinstance(steps, yaml.SequenceNode):
         return []
-    final_push = {v for v in map(_scalar, images_node.value) if v}
-    pushed: set[str] = set()
+    final_push = {n.value for n in final.value if isinstance(n, yaml.ScalarNode)}
+    pushes = _pushes(steps)
     out = []
-    for node in steps_node.value:
-        step = _mapping(node)
-        args = _args(step)
-        words = [w for w, _ in args]
-        if "push" in words and words.index("push") + 1 < len(words):
-            pushed.add(words[words.index("push") + 1])
-        deploy = _deploy_image(args)
-        if deploy is None:
-            continue
-        image, line = deploy
-        if image in final_push and image not in pushed:
-            step_id = _scalar(step.get("id")) or f"step at line {node.start_mark.line + 1}"
-            out.append(Setting(setting="image_pushed_after_deploy", value=image, is_default=False,
-                               raw_ref=f"{rel}:{line}", source="repository", origin="cloudbuild",
-                               resource=f"cloudbuild step {step_id}", target_name=None))
+    for image in images:
+        line = int(image["raw_ref"].rsplit(":", 1)[1])
+        if image["value"] in final_push and not any(p == image["value"] and at < line for p, at in pushes):
+            out.append(Setting(setting="image_pushed_after_deploy", value=image["value"], is_default=False,
+                               raw_ref=image["raw_ref"], source="repository", origin="cloudbuild",
+                               resource=image.get("resource"), target_name=image.get("target_name")))
     return out

@@ -222,5 +222,5 @@ def scan_gcloud(rel: str, text: str) -> tuple[list[Setting], list[dict[str, Any]
     if rel.endswith((".yaml", ".yml")):
         from tools.deploy_cloudbuild import unpushed_deploy_images
 
-        settings += unpushed_deploy_images(rel, text)
+        settings += unpushed_deploy_images(rel, text, settings)
     return settings, resources
