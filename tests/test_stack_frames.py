@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tools.error_line import error_line
 from tools.evidence import build_items
 from tools.ranking import rank
-from tools.stack_frames import RepoIndex, error_head, extract_frames, locate_errors
+from tools.stack_frames import RepoIndex, extract_frames, locate_errors
 
 PY_TRACE = (
     "Exception in ASGI application\nTraceback (most recent call last):\n"
@@ -73,10 +74,12 @@ def test_frames_resolve_only_to_a_file_whose_path_agrees_and_whose_line_exists(t
     assert index.resolve("/srv/other/pdf.py", 2) is None  # only the base name agrees
 
 
-def test_error_head_names_the_raised_error():
-    assert error_head(PY_TRACE, innermost_last=True) == "KeyError: 'BUCKET'"
-    assert error_head(NODE_TRACE) == "TypeError: Cannot read properties of null"
-    assert error_head(GO_TRACE) == "panic: assignment to entry in nil map"
+def test_error_line_names_the_raised_error():
+    assert error_line(PY_TRACE) == "KeyError: 'BUCKET'"  # not the "Exception in ASGI application" preamble
+    assert error_line(NODE_TRACE) == "TypeError: Cannot read properties of null"
+    assert error_line(GO_TRACE) == "panic: assignment to entry in nil map"
+    assert error_line(RUST_PANIC).startswith("thread 'tokio-runtime-worker' panicked at src/main.rs:2:10")
+    assert error_line("GET /healthz took 3 ms\nmore") == "GET /healthz took 3 ms"
 
 
 def _record(message: str, n: int, service: str = "api") -> dict:

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from tools.error_line import error_line
 from tools.records import LogRecord
 
 # Variable tokens masked before drain3 sees a line, with ONE regex: a token that starts with a digit
@@ -19,7 +20,6 @@ from tools.records import LogRecord
 _MASK_RE = re.compile(r"(?<![A-Za-z])\d[\w.:-]*|\b(?=[a-f]*\d)[0-9a-f]{8,}\b")
 _MASK = "<NUM>"
 _CACHE_MAX = 20_000
-_ERROR_LINE_RE = re.compile(r"[\w.$]*(?:Error|Exception|panic|Panic)\b.{0,3}:")
 _PATH_ID_RE = re.compile(r"/(?=[^/]*\d)[^/]+")  # path segments with a digit (ids, hashes, dates)
 
 
@@ -43,16 +43,7 @@ class TemplateCounter:
 
     @staticmethod
     def _line(message: str) -> str:
-        """The line that names the error: a traceback's last line, else the first line, trimmed."""
-        text = message.strip()
-        if "\n" in text:
-            lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-            named = [ln for ln in lines if _ERROR_LINE_RE.match(ln)]
-            if named:  # Python's last "KeyError: ...", Node's "TypeError: ..." under the source excerpt
-                text = named[-1] if lines[0].startswith("Traceback") else named[0]
-            else:
-                text = lines[0] if lines else ""
-        return text[:240]
+        return error_line(message.strip())
 
     def add(self, message: str, record: LogRecord, ts: str, service: str) -> None:
         line = _MASK_RE.sub(_MASK, self._line(message))

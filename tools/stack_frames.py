@@ -19,13 +19,12 @@ from typing import Any
 
 import yaml
 
+from tools.error_line import error_line
 from tools.paths import DATA
 
 FORMATS_PATH = DATA / "stack_frames.yaml"
 MAX_MESSAGE_CHARS = 65_536
 MAX_INDEXED_FILES = 200_000
-_ERROR_HEAD = re.compile(r"^\s*(?:[\w.$]*(?:Error|Exception|Fault)(?::|\s*$)|panic:|thread '.*' panicked|Uncaught|"
-                         r"fatal error:)")
 
 
 @cache
@@ -70,19 +69,6 @@ def extract_frames(message: str) -> list[dict[str, Any]]:
         if frames:
             return frames[::-1] if fmt.get("innermost") == "last" else frames
     return []
-
-
-def error_head(message: str, innermost_last: bool = False) -> str:
-    """The line that names the error (`KeyError: 'X'`, `TypeError: ...`, `panic: ...`), else the first line.
-
-    Python prints the error after the frames (and chained errors in order), so
-    its last such line is the one raised; other runtimes print it first.
-    """
-    lines = [line.strip() for line in message[:MAX_MESSAGE_CHARS].splitlines() if line.strip()]
-    heads = [line for line in lines if _ERROR_HEAD.match(line)]
-    if heads:
-        return heads[-1] if innermost_last else heads[0]
-    return lines[0] if lines else ""
 
 
 class RepoIndex:
@@ -189,7 +175,7 @@ def locate_errors(records: list[dict[str, Any]], repo: str | Path | None,
                 "path": rel, "line": frame["line"], "raw_ref": f"{rel}:{frame['line']}",
                 "function": frame["function"], "format": frame["format"],
                 "snippet": (index.source_line(rel, frame["line"]) or "").strip(),
-                "error": error_head(message, frame["format"] == "python"), "count": 0,
+                "error": error_line(message[:MAX_MESSAGE_CHARS]), "count": 0,
                 "first_seen": timestamp, "last_seen": timestamp,
                 "example_ref": record.get("raw_ref"), "signature_ids": [], "services": set(), "revisions": set(),
             }
