@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from tools.error_line import error_line
+from tools.evidence_runtime import record_service
 from tools.paths import DATA
 
 FORMATS_PATH = DATA / "stack_frames.yaml"
@@ -132,11 +133,6 @@ class RepoIndex:
         return rel if self.source_line(rel, line) is not None else None
 
 
-def _service(record: dict[str, Any]) -> str | None:
-    resource = record.get("resource") or {}
-    return resource.get("service_name") or resource.get("job_name")
-
-
 def locate_errors(records: list[dict[str, Any]], repo: str | Path | None,
                   matcher: Any = None) -> list[dict[str, Any]]:
     """Group error records by the innermost application frame they resolve to in `repo`.
@@ -186,8 +182,9 @@ def locate_errors(records: list[dict[str, Any]], repo: str | Path | None,
         for sig in matcher.match(record):
             if sig["id"] not in group["signature_ids"]:
                 group["signature_ids"].append(sig["id"])
-        if _service(record):
-            group["services"].add(_service(record))
+        service = record_service(record)
+        if service:
+            group["services"].add(service)
         revision = (record.get("resource") or {}).get("revision_name")
         if revision:
             group["revisions"].add(revision)
