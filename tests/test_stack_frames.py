@@ -72,6 +72,10 @@ def test_frames_resolve_only_to_a_file_whose_path_agrees_and_whose_line_exists(t
         "src/main/java/jp/example/reports/ReportStore.java"
     assert index.resolve("/src/flags.go", 2) == "flags.go"
     assert index.resolve("/srv/other/pdf.py", 2) is None  # only the base name agrees
+    (tmp_path / "bundle.js").write_text("x\n" * 3_000_000)  # over the size cap: never read whole
+    assert RepoIndex(tmp_path).resolve("/app/bundle.js", 2) is None
+    (tmp_path / "small.js").write_text("x\n" * 3)
+    assert RepoIndex(tmp_path).resolve("/app/small.js", 2) == "small.js"
 
 
 def test_error_line_names_the_raised_error():

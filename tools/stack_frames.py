@@ -26,6 +26,7 @@ from tools.paths import DATA
 FORMATS_PATH = DATA / "stack_frames.yaml"
 MAX_MESSAGE_CHARS = 65_536
 MAX_INDEXED_FILES = 200_000
+MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
 
 @cache
@@ -99,8 +100,10 @@ class RepoIndex:
     def source_line(self, rel: str, line: int) -> str | None:
         """The text of `rel:line`, or None when the file is unreadable or shorter."""
         if rel not in self._lines:
-            try:
-                self._lines[rel] = (self.root / rel).read_text(encoding="utf-8", errors="replace").splitlines()
+            path = self.root / rel
+            try:  # a source file over the cap (a bundle, a dump) is never read whole for one line
+                small = path.stat().st_size <= MAX_SOURCE_BYTES
+                self._lines[rel] = path.read_text(encoding="utf-8", errors="replace").splitlines() if small else None
             except OSError:
                 self._lines[rel] = None
         lines = self._lines[rel]
