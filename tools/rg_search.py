@@ -1,9 +1,11 @@
 """ripgrep as the scanner's search engine: the command lines, the streamed search and the skip accounting.
 
 Split from tools/scan_repo.py. The PyPI `ripgrep` wheel ships the binary; one
-`rg` process streams matches (so tree-sitter work overlaps the search) while
-two listing walks count what was ignored, too large or unreadable, without
-`rg --debug`, which made rg five times slower.
+`rg` process streams matches (so tree-sitter work overlaps the search). What
+the search passed over is counted from its own output (binary files, read
+errors, symlink loops) and, on trees of up to IGNORED_COUNT_LIMIT files, one
+listing walk counts the files .gitignore kept out, without `rg --debug`,
+which made rg fifty times slower.
 """
 
 from __future__ import annotations
@@ -47,25 +49,26 @@ def rg_command(catalog: Catalog, extra_ignores: list[str] | None = None) -> list
     its `--stats` block counts every file searched, which rg's JSON summary does not (it counts only files
     with matches). `--binary` makes rg report binary files that hold a match instead of dropping them silently.
     `--no-unicode` reads \\w, \\b, \\s and . over bytes, as the Python re-match on bytes does, and keeps the
-    automaton of a hundred patterns (and rg's memory) small.
+    automaton of a hundred patterns (and rg's memory) small. No `--max-filesize`: rg skips such files without
+    a word, and counting them took a second walk of the tree; rg searches them at its own speed and the
+    scanner declines (and counts) the matched ones over the cap before reading them itself.
     """
     cmd = [rg_binary(), "--null", "--line-number", "--with-filename", "--no-heading", "--color", "never",
-           "--stats", "--binary", "--no-unicode", "--max-filesize", catalog.max_filesize,
-           *rg_base_args(catalog, extra_ignores)]
+           "--stats", "--binary", "--no-unicode", *rg_base_args(catalog, extra_ignores)]
     for pattern in catalog.patterns:
         cmd += ["-e", pattern.regex]
     return cmd
 
 
-def rg_walk_commands(catalog: Catalog, extra_ignores: list[str] | None = None) -> tuple[list[str], list[str]]:
-    """Listing-only walks run beside the search: (same rules, no size cap) and (ignore files disabled).
-
-    Their line counts give too_large (listed - searched) and ignored (unignored listing - listing) without a
-    debug log, which would make rg itself several times slower.
-    """
+def rg_walk_command(catalog: Catalog, extra_ignores: list[str] | None = None) -> list[str]:
+    """A listing-only walk with ignore files disabled: its count minus the files searched is `ignored`."""
     base = [rg_binary(), "--files", "--threads", "1", *rg_base_args(catalog, extra_ignores)]
-    return base, base[:2] + ["--no-ignore"] + base[2:]
+    return base[:2] + ["--no-ignore"] + base[2:]
 
+
+# Above this many files searched, `ignored` is not counted: on a large tree the extra walk costs a sixth of
+# the whole scan, for a number no incident turns on; below it the walk costs a few milliseconds.
+IGNORED_COUNT_LIMIT = 20_000
 
 _BINARY = re.compile(rb': binary file matches \(found .{1,8} byte around offset \d+\)$')
 _SEARCHED = re.compile(rb"^(\d+) files searched$", re.M)
@@ -80,55 +83,75 @@ def _start(cmd: list[str], root: Path, out: Any, err: Any) -> subprocess.Popen:
         raise ToolError(f"cannot run ripgrep: {exc}") from exc
 
 
-def run_search(root: Path, catalog: Catalog, extra_ignores: list[str] | None, on_match: Any) -> dict[str, int]:
-    """Run the search (streaming each match to `on_match(path, line, text)`) and the two accounting walks.
+class Search:
+    """One scan's ripgrep processes: the streamed search, then (on a tree small enough) the ignored-files walk.
 
-    Matches are handled while rg is still walking, so tree-sitter work overlaps the search. Walk output
-    and stderr go to temporary files: a full pipe would stall those processes until the search ends.
+    The walk starts when the search ends and runs on the core the search no longer needs, while the scanner
+    does its single-threaded work on the matches; `counts()` waits for it.
     """
-    walk, walk_all = rg_walk_commands(catalog, extra_ignores)
-    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as listed, \
-            tempfile.TemporaryFile() as listed_all, tempfile.TemporaryFile() as walk_err:
-        procs = [_start(walk, root, listed, walk_err), _start(walk_all, root, listed_all, subprocess.DEVNULL)]
-        search = _start(rg_command(catalog, extra_ignores), root, subprocess.PIPE, err)
-        binary = 0
-        tail: list[bytes] = []
-        assert search.stdout is not None
-        for raw in search.stdout:
-            line = raw.rstrip(b"\n")
-            nul = line.find(b"\0")
-            if nul < 0:
-                if _BINARY.search(line):
-                    binary += 1
-                else:
-                    tail.append(line)
-                continue
-            number, _, text = line[nul + 1:].partition(b":")
-            if number.isdigit():
-                on_match(os.fsdecode(line[:nul]).removeprefix("./"), int(number), text)
-        code = search.wait()
-        for proc in procs:
-            proc.wait()
-        err.seek(0)
-        stderr = err.read()
+
+    def __init__(self, root: Path, catalog: Catalog, extra_ignores: list[str] | None):
+        self.root, self.catalog, self.extra_ignores = root, catalog, extra_ignores
+        self._counts: dict[str, int | None] = {}
+        self._walk: subprocess.Popen | None = None
+        self._files: list[Any] = []
+
+    def run(self, on_match: Any) -> dict[str, int | None]:
+        """Stream each match to `on_match(path, line, text)`; return the search's own counts.
+
+        Matches are handled while rg is still walking, so tree-sitter work overlaps the search. Stderr goes
+        to a temporary file: a full pipe would stall rg.
+        """
+        with tempfile.TemporaryFile() as err:
+            search = _start(rg_command(self.catalog, self.extra_ignores), self.root, subprocess.PIPE, err)
+            binary = 0
+            tail: list[bytes] = []
+            assert search.stdout is not None
+            for raw in search.stdout:
+                line = raw.rstrip(b"\n")
+                nul = line.find(b"\0")
+                if nul < 0:
+                    if _BINARY.search(line):
+                        binary += 1
+                    else:
+                        tail.append(line)
+                    continue
+                number, _, text = line[nul + 1:].partition(b":")
+                if number.isdigit():
+                    on_match(os.fsdecode(line[:nul]).removeprefix("./"), int(number), text)
+            code = search.wait()
+            err.seek(0)
+            stderr = err.read()
         if code not in (0, 1, 2):
             lines = stderr.decode("utf-8", "replace").strip().splitlines()
             raise ToolError(f"ripgrep failed: {lines[-1] if lines else f'exit {code}'}")
-        listed.seek(0)
-        n_listed = listed.read().count(b"\n")
-        walk_err.seek(0)
-        walk_unreadable = len(_ERROR.findall(walk_err.read()))
-        listed_all.seek(0)
-        n_all = listed_all.read().count(b"\n")
-    stats = _SEARCHED.search(b"\n".join(tail))
-    searched = int(stats.group(1)) if stats else 0
-    unreadable = len(_ERROR.findall(stderr))
-    return {
-        "files_searched": max(0, searched - binary),
-        "binary": binary,
-        # listed files that were neither searched nor unreadable to the search (but readable to the walk)
-        "too_large": max(0, n_listed - searched - max(0, unreadable - walk_unreadable)),
-        "unreadable": unreadable,
-        "ignored": max(0, n_all - n_listed),
-        "symlink_loops": len(_LOOP.findall(stderr)),
-    }
+        stats = _SEARCHED.search(b"\n".join(tail))
+        searched = int(stats.group(1)) if stats else 0
+        self._counts = {
+            "files_searched": searched,
+            "binary": binary,
+            "unreadable": len(_ERROR.findall(stderr)),
+            "symlink_loops": len(_LOOP.findall(stderr)),
+            "ignored": None,
+        }
+        if searched <= IGNORED_COUNT_LIMIT:
+            self._files = [tempfile.TemporaryFile(), tempfile.TemporaryFile()]
+            self._walk = _start(rg_walk_command(self.catalog, self.extra_ignores), self.root, *self._files)
+        return dict(self._counts)
+
+    def counts(self) -> dict[str, int | None]:
+        """The search's counts plus `ignored` (None when the tree was too large to count it)."""
+        if self._walk is not None:
+            self._walk.wait()
+            listed, walk_err = self._files
+            listed.seek(0)
+            walk_err.seek(0)
+            n_all = listed.read().count(b"\n")
+            walk_unreadable = len(_ERROR.findall(walk_err.read()))
+            for handle in self._files:
+                handle.close()
+            self._walk, self._files = None, []
+            # listed without ignore files, minus what the search opened or failed to open (and the walk too)
+            opened = self._counts["files_searched"] + max(0, self._counts["unreadable"] - walk_unreadable)
+            self._counts["ignored"] = max(0, n_all - opened)
+        return dict(self._counts)

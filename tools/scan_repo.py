@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from tools.errors import InputError
 from tools.profiles import load_profile
 from tools.records import DataGap, Finding
 from tools.request_paths import RequestPaths, family, find_definitions
-from tools.rg_search import rg_binary, rg_command, run_search
+from tools.rg_search import Search, rg_binary, rg_command
 
 __all__ = ["rg_binary", "rg_command", "scan_repo", "scan_tree", "format_scan"]
 
@@ -42,6 +43,10 @@ class Hit:
     col: int
     text: bytes
     group: str | None = None
+    # tree-sitter answers, worked out while rg is still searching (its two threads share the cores with
+    # this one, so work done then costs about half the wall time it costs once rg has finished)
+    func: Function | None = None
+    handlers: tuple[list[Handler], list[str]] = ([], [])
 
 
 def _hits_for_line(catalog: Catalog, path: str, line: int, text: bytes, language: str | None = None) -> list[Hit]:
@@ -75,6 +80,10 @@ def _keep(hit: Hit, source: SourceFile | None, repo: _Repo) -> bool:
         return False
     return not pattern.inside or (source is not None and source.inside(hit.line, hit.col, pattern.inside,
                                                                        pattern.inside_text))
+
+
+def _under(real: str, real_root: str) -> bool:
+    return real == real_root or real.startswith(real_root + os.sep)
 
 
 def _display(path: str) -> str:
@@ -160,38 +169,63 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
     languages: dict[str, str | None] = {}
 
     real_root = str(root.resolve())
-    dirs_inside: dict[str, bool] = {}
+    dirs_inside: dict[str, bool] = {"": True}
 
-    def inside(path: str) -> bool:
-        """Does `path` really lie in the checkout? (realpath once per directory, lstat per file)"""
-        directory, _, _ = path.rpartition("/")
-        if directory not in dirs_inside:
-            real = os.path.realpath(os.path.join(real_root, directory))
-            dirs_inside[directory] = real == real_root or real.startswith(real_root + os.sep)
-        if not dirs_inside[directory]:
+    def dir_inside(directory: str) -> bool:
+        """Does this directory of rg's output really lie in the checkout? One lstat per directory: a
+        directory is inside when its parent is and it is not a symlink leading out (rg runs --follow)."""
+        known = dirs_inside.get(directory)
+        if known is None:
+            parent, _, _ = directory.rpartition("/")
+            full = os.path.join(real_root, directory)
+            known = dir_inside(parent) and (not os.path.islink(full) or _under(os.path.realpath(full), real_root))
+            dirs_inside[directory] = known
+        return known
+
+    def admit(path: str) -> bool:
+        """Is `path` in the checkout and under the size cap? One lstat per file (its directory's answer is
+        cached): a symlink leaving the checkout (to $HOME, /etc, another repo) is never read into a report,
+        and a file over the cap, which rg searched all the same, is counted and left unread."""
+        if not dir_inside(path.rpartition("/")[0]):
+            skipped["outside_repo"] += 1
             return False
         full = os.path.join(real_root, path)
-        if not os.path.islink(full):
-            return True
-        real = os.path.realpath(full)
-        return real.startswith(real_root + os.sep)
+        try:
+            info = os.lstat(full)
+            if stat.S_ISLNK(info.st_mode):
+                if not _under(os.path.realpath(full), real_root):
+                    skipped["outside_repo"] += 1
+                    return False
+                info = os.stat(full)
+        except OSError:
+            skipped["unreadable"] += 1
+            return False
+        if info.st_size > max_bytes:
+            skipped["too_large"] += 1
+            return False
+        return True
 
     def on_match(path: str, line: int, text: bytes) -> None:
         if path not in languages:
-            # a symlink that leaves the checkout (to $HOME, /etc, another repo) is never read into a report
-            ok = inside(path)
-            languages[path] = catalog.language_for(path) if ok else None
-            skipped["outside_repo"] += not ok
+            language = catalog.language_for(path)
+            languages[path] = language if language is not None and admit(path) else None
         if languages[path] is None:
             return
         for hit in _hits_for_line(catalog, path, line, text, languages[path]):
-            if _keep(hit, repo.source(hit.path), repo):
-                kept.append(hit)
+            source = repo.source(hit.path)
+            if not _keep(hit, source, repo):
+                continue
+            role = hit.pattern.role
+            if source is not None and source.tree is not None:
+                if role == "registration":
+                    hit.handlers = source.handlers_for(hit.pattern, hit.line, hit.col)
+                elif role not in ("wrapper-call", "entry-point"):  # few of those are reported: later, on demand
+                    hit.func = source.enclosing_function(hit.line, hit.col)
+            kept.append(hit)
 
-    counts = run_search(root, catalog, extra_ignores, on_match)
-    searched = counts.pop("files_searched")
-    for key, value in counts.items():
-        skipped[key] += value
+    max_bytes = catalog.max_filesize_bytes
+    search = Search(root, catalog, extra_ignores)
+    searched = search.run(on_match)["files_searched"] or 0
 
     # Request handlers: from registrations, resolving handler names defined in other files.
     handlers: list[Handler] = []
@@ -199,10 +233,7 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
     for hit in kept:
         if hit.pattern.role != "registration":
             continue
-        source = repo.source(hit.path)
-        if source is None:
-            continue
-        found, names = source.handlers_for(hit.pattern, hit.line, hit.col)
+        found, names = hit.handlers
         handlers.extend(found)
         for name in names:
             unresolved[(family(hit.language), name)].add(f"{hit.path}:{hit.line}")
@@ -250,7 +281,7 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
             continue
         # a serve call without graceful shutdown is reported even beside the entry point's sigterm-absent:
         # it is the line where the fix (e.g. `.with_graceful_shutdown(...)`) goes
-        func = enclosing(hit)
+        func = hit.func
         detail = hit.pattern.detail
         if hit.pattern.primitive and func and func.name in catalog.spawn_wrapper_names:
             wrappers.setdefault(func.name, (func, hit))
@@ -290,9 +321,13 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
 
     findings = _dedupe(findings)
     skipped["non_utf8"] = len(repo.non_utf8)
+    counts = search.counts()  # the ignored-files walk ran beside the work above
+    for key in ("binary", "unreadable", "symlink_loops"):
+        skipped[key] += counts[key] or 0
+    skipped["ignored"] = counts["ignored"]
     return {
         "findings": findings,
-        "files_scanned": searched,
+        "files_scanned": max(0, searched - skipped["binary"] - skipped["too_large"]),
         "skipped": skipped,
         "handlers": sorted({f"{h.name} ({h.path}:{h.start_line})" for h in handlers}),
         "spawn_wrappers": sorted(f"{f.qualified} ({f.path}:{f.start_line})" for f, _ in wrappers.values()),
