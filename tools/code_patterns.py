@@ -109,6 +109,7 @@ class Catalog:
     extensions: dict[str, str] = field(default_factory=dict)  # "rs" -> rust, from plain `*.ext` globs
     name_globs: tuple[tuple[str, str], ...] = ()  # (glob, language) for every other glob, in catalog order
     exact_names: dict[str, tuple[int, str]] = field(default_factory=dict)  # plain name glob -> (order, language)
+    wildcard_names: tuple[re.Pattern[str], ...] = ()  # the other name globs, compiled
     _names: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
     _literal_index: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -137,6 +138,9 @@ class Catalog:
             return self._names[name]
         found = None
         exact = self.exact_names.get(name)  # most named globs are plain names: a dict lookup, not fnmatch
+        if exact is None and not any(p.match(name) for p in self.wildcard_names):
+            _, dot, ext = name.rpartition(".")
+            return self._remember(name, self.extensions.get(ext) if dot else None)
         for order, (glob, lang) in enumerate(self.name_globs):
             if exact is not None and exact[0] == order:
                 found = exact[1]
@@ -149,6 +153,9 @@ class Catalog:
         else:
             _, dot, ext = name.rpartition(".")
             found = self.extensions.get(ext) if dot else None
+        return self._remember(name, found)
+
+    def _remember(self, name: str, found: str | None) -> str | None:
         if len(self._names) < 4096:  # names repeat (Dockerfile, main.go, index.ts); stay bounded on huge trees
             self._names[name] = found
         return found
@@ -296,6 +303,8 @@ def parse_catalog(data: Any, where: str = "code_patterns.yaml") -> Catalog:
         name_globs=tuple(name_globs),
         exact_names={glob: (order, lang) for order, (glob, lang) in reversed(list(enumerate(name_globs)))
                      if not any(c in glob for c in "*?[")},
+        wildcard_names=tuple(re.compile(fnmatch.translate(glob)) for glob, _ in name_globs
+                             if any(c in glob for c in "*?[")),
         patterns=tuple(patterns),
         languages=languages,
         spawn_wrapper_names=tuple(data.get("spawn_wrapper_names") or ()),

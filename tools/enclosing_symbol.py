@@ -96,6 +96,9 @@ class SourceFile:
         self.data = data
         self.tree = _parser(lang.grammar).parse(data) if lang.grammar else None
         self._functions: list[Function] | None = None
+        self._named: list[tuple[str, Node]] | None = None
+        self._made: dict[int, Function] = {}
+        self._located: dict[tuple[int, int], tuple[str | None, Function | None]] = {}
 
     # -- basic lookups -------------------------------------------------------
     def node_at(self, line: int, col: int = 0) -> Node | None:
@@ -103,18 +106,35 @@ class SourceFile:
             return None
         return self.tree.root_node.descendant_for_point_range((line - 1, col), (line - 1, col))
 
+    def _locate(self, line: int, col: int) -> tuple[str | None, Function | None]:
+        """(context, enclosing named function) of (line, col) from one walk up the tree, remembered: a hit
+        asks both, the comment/string check first."""
+        key = (line, col)
+        found = self._located.get(key)
+        if found is None:
+            context, context_done, func = None, False, None
+            node = self.node_at(line, col)
+            while node is not None and (func is None or not context_done):
+                kind = node.type
+                if not context_done:
+                    if kind in self.lang.comment_nodes:
+                        context, context_done = "comment", True
+                    elif kind in self.lang.string_nodes:
+                        context, context_done = "string", True
+                    elif kind in self.lang.function_nodes:
+                        context_done = True
+                if func is None:
+                    name = self._function_name(node)
+                    if name:
+                        func = self._make_function(node, name)
+                node = node.parent
+            found = self._located[key] = (context, func)
+        return found
+
     def context(self, line: int, col: int) -> str | None:
-        """'comment' or 'string' when the byte at (line, col) is inside one, else None."""
-        node = self.node_at(line, col)
-        while node is not None:
-            if node.type in self.lang.comment_nodes:
-                return "comment"
-            if node.type in self.lang.string_nodes:
-                return "string"
-            if node.type in self.lang.function_nodes:
-                return None
-            node = node.parent
-        return None
+        """'comment' or 'string' when the byte at (line, col) is inside one (looking no further out than the
+        nearest named function definition), else None."""
+        return self._locate(line, col)[0]
 
     def inside(self, line: int, col: int, node_types: tuple[str, ...], first_line: re.Pattern[bytes] | None) -> bool:
         """Whether (line, col) sits in a node of `node_types` (whose first line matches `first_line`, if given),
@@ -155,37 +175,58 @@ class SourceFile:
         return self.lang.separator.join(p for p in parts if p)
 
     def _make_function(self, node: Node, name: str) -> Function:
-        return Function(
-            name=name,
-            qualified=self._qualified(node, name),
-            path=self.path,
-            start_line=node.start_point[0] + 1,
-            end_line=node.end_point[0] + 1,
-            body=node.text or b"",
-        )
+        """One Function per node, however many hits it encloses (qualifying a name walks every ancestor)."""
+        made = self._made.get(node.id)
+        if made is None:
+            made = self._made[node.id] = Function(
+                name=name,
+                qualified=self._qualified(node, name),
+                path=self.path,
+                start_line=node.start_point[0] + 1,
+                end_line=node.end_point[0] + 1,
+                body=node.text or b"",
+            )
+        return made
 
     def enclosing_function(self, line: int, col: int = 0) -> Function | None:
         """The nearest enclosing *named* function (anonymous closures are looked through)."""
-        node = self.node_at(line, col)
-        while node is not None:
-            name = self._function_name(node)
-            if name:
-                return self._make_function(node, name)
-            node = node.parent
-        return None
+        return self._locate(line, col)[1]
 
-    def functions(self) -> list[Function]:
-        """Every named function in the file, in source order."""
-        if self._functions is None:
+    def _named_nodes(self) -> list[tuple[str, Node]]:
+        """(name, node) of every named function in source order; Function objects are made only when asked."""
+        if self._named is None:
             found = []
             if self.tree is not None:
                 types = self.lang.function_nodes + self.lang.anonymous_function_nodes
                 for node in _nodes(self.lang.grammar, types, self.tree.root_node):
                     name = self._function_name(node)
                     if name:
-                        found.append(self._make_function(node, name))
-            self._functions = found
+                        found.append((name, node))
+            self._named = found
+        return self._named
+
+    def functions(self) -> list[Function]:
+        """Every named function in the file, in source order."""
+        if self._functions is None:
+            self._functions = [self._make_function(node, name) for name, node in self._named_nodes()]
         return self._functions
+
+    def function_named(self, name: str) -> Function | None:
+        """The file's last function called `name` (a handler named at its registration), as a name lookup
+        that builds one Function instead of all of them."""
+        node = next((node for found, node in reversed(self._named_nodes()) if found == name), None)
+        return self._make_function(node, name) if node is not None else None
+
+    def functions_named(self, names: set[str]) -> list[Function]:
+        """Every function of the file whose bare name is in `names`, in source order."""
+        return [self._make_function(node, name) for name, node in self._named_nodes() if name in names]
+
+    def first_function_from(self, line: int) -> Function | None:
+        """The first function starting on or after `line` (the one a decorator or annotation applies to)."""
+        for name, node in self._named_nodes():
+            if node.start_point[0] + 1 >= line:
+                return self._make_function(node, name)
+        return None
 
     # -- registrations -------------------------------------------------------
     def _call_at(self, line: int, col: int) -> Node | None:
@@ -202,11 +243,8 @@ class SourceFile:
             return [], []
         where = f"{self.path}:{line}"
         if pattern.handler_from == "next_def":
-            later = [f for f in self.functions() if f.start_line >= line]
-            if not later:
-                return [], []
-            first = min(later, key=lambda f: f.start_line)
-            return [_handler(first, where)], []
+            first = self.first_function_from(line)
+            return ([_handler(first, where)] if first else []), []
         if pattern.handler_from == "class_methods":
             return self._container_methods(line, where), []
         if pattern.handler_from == "receiver_methods":
@@ -232,11 +270,11 @@ class SourceFile:
                 name = next((g for g in match.groups() if g), None)
                 if name:
                     names.append(re.split(r"::|\.", name)[-1])
-        local = {f.name: f for f in self.functions()}
         unresolved = []
         for name in names:
-            if name in local:
-                handlers.append(_handler(local[name], where))
+            local = self.function_named(name)
+            if local is not None:
+                handlers.append(_handler(local, where))
             else:
                 unresolved.append(name)
         return handlers, unresolved

@@ -37,6 +37,16 @@ def literal_automaton(patterns: tuple[Pattern, ...]) -> tuple[tuple[Pattern, ...
 
 
 
+def any_of(words: set[str]) -> Any:
+    """A test `data -> bool`: does the byte string hold any of `words`? One automaton pass per call, so
+    thousands of files can be checked for hundreds of names without a substring search per name."""
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word.encode("utf-8").decode("latin-1"), word)
+    automaton.make_automaton()
+    return lambda data: next(automaton.iter(data.decode("latin-1")), None) is not None
+
+
 def _best(current: frozenset[bytes] | None, candidate: frozenset[bytes] | None) -> frozenset[bytes] | None:
     """The more selective of two literal sets: longest shortest literal, then fewest literals."""
     if candidate is None or not candidate or min(map(len, candidate)) < 2:

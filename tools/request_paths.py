@@ -43,12 +43,21 @@ class RequestPaths:
 
     def __init__(self, handlers: list[Handler]):
         self.any = bool(handlers)
+        self.handlers = handlers
         self.by_path: dict[str, list[Handler]] = defaultdict(list)
-        self.callers: dict[str, list[Handler]] = defaultdict(list)  # called name -> handlers calling it
+        self._callers: dict[str, list[Handler]] | None = None
         for handler in handlers:
             self.by_path[handler.path].append(handler)
-            for name in set(_CALLED.findall(handler.body)):
-                self.callers[name.decode("utf-8", "replace")].append(handler)
+
+    @property
+    def callers(self) -> dict[str, list[Handler]]:
+        """Called name -> handlers calling it; built on first use, as most findings sit inside a handler."""
+        if self._callers is None:
+            self._callers = defaultdict(list)
+            for handler in self.handlers:
+                for name in set(_CALLED.findall(handler.body)):
+                    self._callers[name.decode("utf-8", "replace")].append(handler)
+        return self._callers
 
     def resolve(self, path: str, line: int, func: Function | None) -> tuple[bool | None, str | None]:
         """Inside a handler, or inside a function a handler calls by name (one level)?"""

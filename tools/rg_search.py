@@ -106,6 +106,7 @@ class Search:
             search = _start(rg_command(self.catalog, self.extra_ignores), self.root, subprocess.PIPE, err)
             binary = 0
             tail: list[bytes] = []
+            raw_path, path = b"", ""  # a file's matches arrive together: decode its name once
             assert search.stdout is not None
             for raw in search.stdout:
                 line = raw.rstrip(b"\n")
@@ -118,7 +119,10 @@ class Search:
                     continue
                 number, _, text = line[nul + 1:].partition(b":")
                 if number.isdigit():
-                    on_match(os.fsdecode(line[:nul]).removeprefix("./"), int(number), text)
+                    if line[:nul] != raw_path:
+                        raw_path = line[:nul]
+                        path = os.fsdecode(raw_path).removeprefix("./")
+                    on_match(path, int(number), text)
             code = search.wait()
             err.seek(0)
             stderr = err.read()

@@ -11,8 +11,6 @@ function and decide whether a request handler reaches it.
 from __future__ import annotations
 
 import fnmatch
-import os
-import stat
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +19,10 @@ from typing import Any
 from tools.code_patterns import Catalog, Pattern, load_catalog
 from tools.enclosing_symbol import Function, Handler, SourceFile
 from tools.errors import InputError
+from tools.literals import any_of
 from tools.profiles import load_profile
 from tools.records import DataGap, Finding
+from tools.repo_files import RepoFiles
 from tools.request_paths import RequestPaths, family, find_definitions
 from tools.rg_search import Search, rg_binary, rg_command
 
@@ -47,6 +47,8 @@ class Hit:
     # this one, so work done then costs about half the wall time it costs once rg has finished)
     func: Function | None = None
     handlers: tuple[list[Handler], list[str]] = ([], [])
+    shown_path: str = ""
+    snippet: str = ""
 
 
 def _hits_for_line(catalog: Catalog, path: str, line: int, text: bytes, language: str | None = None) -> list[Hit]:
@@ -65,7 +67,7 @@ def _hits_for_line(catalog: Catalog, path: str, line: int, text: bytes, language
 _COMMENT_PREFIXES = (b"#", b"//", b"--", b";")
 
 
-def _keep(hit: Hit, source: SourceFile | None, repo: _Repo) -> bool:
+def _keep(hit: Hit, source: SourceFile | None, repo: RepoFiles) -> bool:
     """Drop hits in comments/strings (per the pattern's code_only) and those its `unless` excuses."""
     mode = hit.pattern.code_only
     if mode:
@@ -82,10 +84,6 @@ def _keep(hit: Hit, source: SourceFile | None, repo: _Repo) -> bool:
                                                                        pattern.inside_text))
 
 
-def _under(real: str, real_root: str) -> bool:
-    return real == real_root or real.startswith(real_root + os.sep)
-
-
 def _display(path: str) -> str:
     """A file name that is not UTF-8 is read through its surrogate-escaped str, but reported printable."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -96,61 +94,19 @@ def _snippet(text: bytes) -> str:
     return snippet if len(snippet) <= _SNIPPET_MAX else snippet[: _SNIPPET_MAX - 1] + "…"
 
 
-class _Repo:
-    """Files of one scan, read at most once each."""
-
-    def __init__(self, root: Path, catalog: Catalog, skipped: dict[str, int]):
-        self.root = root
-        self.catalog = catalog
-        self.skipped = skipped
-        self.sources: dict[str, SourceFile | None] = {}
-        self.data: dict[str, bytes | None] = {}
-        self.lines: dict[str, list[bytes] | None] = {}
-        self.non_utf8: set[str] = set()
-
-    def _read(self, path: str) -> bytes | None:
-        try:
-            with open(os.path.join(self.root, path), "rb") as handle:
-                data = handle.read()
-        except OSError:
-            self.skipped["unreadable"] += 1
-            return None
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            self.non_utf8.add(path)
-        return data
-
-    def source(self, path: str) -> SourceFile | None:
-        if path not in self.sources:
-            lang = self.catalog.language_for(path)
-            data = self._read(path) if lang else None
-            self.data[path] = data
-            spec = self.catalog.languages.get(lang) if lang else None
-            self.sources[path] = SourceFile(path, spec, data) if data is not None and spec else None
-        return self.sources[path]
-
-    def file_lines(self, path: str) -> list[bytes] | None:
-        if path not in self.lines:
-            self.source(path)
-            data = self.data.get(path)
-            self.lines[path] = data.split(b"\n") if data is not None else None
-        return self.lines[path]
-
-
 def _finding(hit: Hit, category: str, pattern_id: str, detail: str, func: Function | None,
              in_path: bool | None, handler: str | None) -> Finding:
     # Code directly inside an anonymous handler (`app.post("/x", async (req, res) => ...)`) has no
     # function name of its own: the handler's route label is the most useful name for it.
     symbol = func.qualified if func else (handler if in_path else None)
-    path = _display(hit.path)
+    path = hit.shown_path
     return Finding(
         id="",
         category=category,
         language=hit.language,
         path=path,
         line=hit.line,
-        snippet=_snippet(hit.text),
+        snippet=hit.snippet,
         enclosing_symbol=symbol,
         pattern=pattern_id,
         detail=detail,
@@ -163,56 +119,21 @@ def _finding(hit: Hit, category: str, pattern_id: str, detail: str, func: Functi
 def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = None) -> dict[str, Any]:
     """The scan itself, on a resolved directory; scan_repo adds the profile around it."""
     skipped = dict.fromkeys(SKIP_KEYS, 0)
-    repo = _Repo(root, catalog, skipped)
+    repo = RepoFiles(root, catalog, skipped)
     kept: list[Hit] = []
 
     languages: dict[str, str | None] = {}
-
-    real_root = str(root.resolve())
-    dirs_inside: dict[str, bool] = {"": True}
-
-    def dir_inside(directory: str) -> bool:
-        """Does this directory of rg's output really lie in the checkout? One lstat per directory: a
-        directory is inside when its parent is and it is not a symlink leading out (rg runs --follow)."""
-        known = dirs_inside.get(directory)
-        if known is None:
-            parent, _, _ = directory.rpartition("/")
-            full = os.path.join(real_root, directory)
-            known = dir_inside(parent) and (not os.path.islink(full) or _under(os.path.realpath(full), real_root))
-            dirs_inside[directory] = known
-        return known
-
-    def admit(path: str) -> bool:
-        """Is `path` in the checkout and under the size cap? One lstat per file (its directory's answer is
-        cached): a symlink leaving the checkout (to $HOME, /etc, another repo) is never read into a report,
-        and a file over the cap, which rg searched all the same, is counted and left unread."""
-        if not dir_inside(path.rpartition("/")[0]):
-            skipped["outside_repo"] += 1
-            return False
-        full = os.path.join(real_root, path)
-        try:
-            info = os.lstat(full)
-            if stat.S_ISLNK(info.st_mode):
-                if not _under(os.path.realpath(full), real_root):
-                    skipped["outside_repo"] += 1
-                    return False
-                info = os.stat(full)
-        except OSError:
-            skipped["unreadable"] += 1
-            return False
-        if info.st_size > max_bytes:
-            skipped["too_large"] += 1
-            return False
-        return True
+    shown: dict[str, str] = {}  # path -> its printable form
 
     def on_match(path: str, line: int, text: bytes) -> None:
         if path not in languages:
-            language = catalog.language_for(path)
-            languages[path] = language if language is not None and admit(path) else None
+            languages[path] = catalog.language_for(path)
         if languages[path] is None:
             return
         for hit in _hits_for_line(catalog, path, line, text, languages[path]):
-            source = repo.source(hit.path)
+            if not repo.readable(path):
+                return
+            source = repo.source(path)
             if not _keep(hit, source, repo):
                 continue
             role = hit.pattern.role
@@ -221,9 +142,11 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
                     hit.handlers = source.handlers_for(hit.pattern, hit.line, hit.col)
                 elif role not in ("wrapper-call", "entry-point"):  # few of those are reported: later, on demand
                     hit.func = source.enclosing_function(hit.line, hit.col)
+            if path not in shown:
+                shown[path] = _display(path)
+            hit.shown_path, hit.snippet = shown[path], _snippet(hit.text)
             kept.append(hit)
 
-    max_bytes = catalog.max_filesize_bytes
     search = Search(root, catalog, extra_ignores)
     searched = search.run(on_match)["files_searched"] or 0
 
@@ -238,24 +161,7 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
         for name in names:
             unresolved[(family(hit.language), name)].add(f"{hit.path}:{hit.line}")
     if unresolved:
-        by_name: dict[tuple[str, str], list[Function]] = defaultdict(list)
-
-        def index(path: str) -> None:
-            source = repo.source(path)
-            for func in source.functions() if source else []:
-                by_name[(family(source.lang.name), func.name)].append(func)
-
-        for path in list(repo.sources):
-            index(path)
-        missing = {name for key in unresolved if key not in by_name for name in [key[1]]}
-        if missing:
-            for path in find_definitions(root, catalog, missing):
-                if path not in repo.sources:
-                    index(path)
-        for key, refs in unresolved.items():
-            for func in by_name.get(key, []):
-                handlers.append(Handler(func.qualified, func.path, func.start_line, func.end_line, func.body,
-                                        sorted(refs)[0]))
+        handlers += _resolve_elsewhere(root, catalog, repo, unresolved)
 
     request_paths = RequestPaths(handlers)
 
@@ -332,6 +238,34 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
         "handlers": sorted({f"{h.name} ({h.path}:{h.start_line})" for h in handlers}),
         "spawn_wrappers": sorted(f"{f.qualified} ({f.path}:{f.start_line})" for f, _ in wrappers.values()),
     }
+
+
+def _resolve_elsewhere(root: Path, catalog: Catalog, repo: RepoFiles,
+                       unresolved: dict[tuple[str, str], set[str]]) -> list[Handler]:
+    """Handlers a registration names but its own file does not define: looked for first in the files the
+    scan already read (only those holding one of the names are indexed), then by a narrow rg search."""
+    by_name: dict[tuple[str, str], list[Function]] = defaultdict(list)
+    names = {name for _, name in unresolved}
+
+    def index(path: str) -> None:
+        source = repo.source(path)
+        if source is None:
+            return
+        for func in source.functions_named(names):
+            by_name[(family(source.lang.name), func.name)].append(func)
+
+    holds_name = any_of(names)
+    for path in list(repo.sources):
+        source = repo.sources[path]
+        if source is not None and source.tree is not None and holds_name(source.data):
+            index(path)
+    missing = {name for key in unresolved if key not in by_name for name in [key[1]]}
+    if missing:
+        for path in find_definitions(root, catalog, missing):
+            if path not in repo.sources:
+                index(path)
+    return [Handler(func.qualified, func.path, func.start_line, func.end_line, func.body, sorted(refs)[0])
+            for key, refs in unresolved.items() for func in by_name.get(key, [])]
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
