@@ -95,6 +95,8 @@ class Language:
     comment_nodes: tuple[str, ...] = ()
     string_nodes: tuple[str, ...] = ()
     call_nodes: tuple[str, ...] = ()
+    chunk_start: re.Pattern[bytes] | None = None  # a line opening a top-level definition (see SourceFile)
+    chunk_prefix: re.Pattern[bytes] | None = None  # a line that belongs to the definition below it
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,15 @@ def _request_path(item: dict[str, Any], label: str) -> tuple[bool | None, ...] |
     return values
 
 
+def _chunk_start(regex: Any, where: str) -> re.Pattern[bytes] | None:
+    if not regex:
+        return None
+    try:
+        return re.compile(b"^(?:" + str(regex).encode() + b")", re.M)
+    except re.error as exc:
+        raise InputError(f"{where}: bad chunk_start/chunk_prefix regex: {exc}") from exc
+
+
 def _filesize(value: Any, where: str) -> str:
     if not re.fullmatch(r"\d+[KMGkmg]?", str(value).strip()):
         raise InputError(f"{where}: max_filesize must be a number of bytes with an optional K, M or G")
@@ -227,6 +238,8 @@ def parse_catalog(data: Any, where: str = "code_patterns.yaml") -> Catalog:
             comment_nodes=tuple(spec.get("comment_nodes") or ()),
             string_nodes=tuple(spec.get("string_nodes") or ()),
             call_nodes=tuple(spec.get("call_nodes") or ()),
+            chunk_start=_chunk_start(spec.get("chunk_start"), f"{where}: language {name!r}"),
+            chunk_prefix=_chunk_start(spec.get("chunk_prefix"), f"{where}: language {name!r}"),
         )
     patterns = []
     seen: set[str] = set()

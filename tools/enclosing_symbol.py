@@ -10,6 +10,7 @@ language is a YAML edit plus a grammar wheel.
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import re
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tree_sitter import Language as TSLanguage
-from tree_sitter import Node, Parser, Query, QueryCursor
+from tree_sitter import Node, Parser, Query, QueryCursor, Range, Tree
 
 from tools.code_patterns import Catalog, Language, Pattern, load_catalog
 
@@ -60,6 +61,51 @@ def _parser(grammar: str) -> Parser:
     return Parser(_language(grammar))
 
 
+@lru_cache(maxsize=16)
+def _range_parser(grammar: str) -> Parser:
+    """A second parser per grammar for chunk parses, whose included ranges change with every call."""
+    return Parser(_language(grammar))
+
+
+_CHUNK_FROM = 16 << 10  # smaller files parse whole: two small parses (chunk, then whole for a route) cost more
+
+
+def chunk_starts(data: bytes, start: re.Pattern[bytes], prefix: re.Pattern[bytes] | None) -> list[tuple[int, int]]:
+    """(1-based line, byte offset) of each line opening a top-level definition, moved up over the lines
+    that belong to it: `@decorator` / `#[attribute]` lines (the language's `chunk_prefix`), including a
+    decorator's own indented or closing-bracket continuation lines."""
+    found: list[tuple[int, int]] = []
+    number, previous = 1, 0
+    for match in start.finditer(data):
+        offset = match.start()
+        number += data.count(b"\n", previous, offset)
+        previous, line = offset, number
+        if prefix is not None:
+            offset, line = _climb(data, offset, line, prefix, found[-1][1] if found else -1)
+        if found and found[-1][1] == offset:
+            continue
+        found.append((line, offset))
+    return found
+
+
+def _climb(data: bytes, offset: int, line: int, prefix: re.Pattern[bytes], floor: int) -> tuple[int, int]:
+    """Move a definition's first line up over the decorator lines above it (at most 20 lines)."""
+    above, climbed = offset, 0
+    for _ in range(20):
+        if above <= 0:
+            break
+        above = data.rfind(b"\n", 0, above - 1) + 1
+        if above <= floor:
+            break
+        climbed += 1
+        if prefix.match(data, above):
+            offset, line = above, line - climbed
+            climbed = 0
+        elif data[above:above + 1] not in (b" ", b"\t", b")", b"]", b"}"):
+            break
+    return offset, line
+
+
 @lru_cache(maxsize=64)
 def _query(grammar: str, node_types: tuple[str, ...]) -> Query:
     """A query capturing every node of these types: the C side finds them, not a Python tree walk."""
@@ -94,17 +140,64 @@ class SourceFile:
         self.path = rel_path
         self.lang = lang
         self.data = data
-        self.tree = _parser(lang.grammar).parse(data) if lang.grammar else None
+        self.parsable = bool(lang.grammar)
+        self._tree: Tree | None = None
+        self._chunks: dict[int, Tree] = {}
+        self._chunk_starts: list[tuple[int, int]] | None = None
+        self._chunked = 0  # bytes handed to chunk parses so far
         self._functions: list[Function] | None = None
         self._named: list[tuple[str, Node]] | None = None
-        self._made: dict[int, Function] = {}
+        self._made: dict[tuple[int, int], Function] = {}
         self._located: dict[tuple[int, int], tuple[str | None, Function | None]] = {}
+
+    @property
+    def tree(self) -> Tree | None:
+        """The whole file's tree, parsed on first use (registrations and the handler index need it)."""
+        if self._tree is None and self.parsable:
+            self._tree = _parser(self.lang.grammar).parse(self.data)
+        return self._tree
+
+    def _root_for(self, line: int) -> Node | None:
+        """A tree holding `line`: the whole file's once parsed, else just the top-level chunk around the line.
+
+        A hit in a 5,000-line module needs the definition it sits in, not the module: the chunk runs from
+        the nearest line at or above it that the language's `chunk_start` says opens a top-level definition
+        (`def`, `func`, `fn`, `impl`, `class` in column 0, with its decorators) to the next such line, and
+        is parsed alone with tree-sitter's included ranges, so positions stay those of the file. A small
+        file, one asked about in so many places that its chunks add up to more than half of it, or one
+        whose chunk does not parse cleanly (a column-0 `def` in a docstring cut it) is parsed whole.
+        """
+        if not self.parsable:
+            return None
+        if self._tree is not None or self.lang.chunk_start is None or len(self.data) < _CHUNK_FROM:
+            return self.tree.root_node if self.tree is not None else None
+        if self._chunk_starts is None:
+            self._chunk_starts = chunk_starts(self.data, self.lang.chunk_start, self.lang.chunk_prefix)
+        starts = self._chunk_starts
+        index = bisect.bisect_right(starts, (line, len(self.data))) - 1
+        tree = self._chunks.get(index)
+        if tree is None:
+            begin_line, begin = starts[index] if index >= 0 else (1, 0)
+            end_line, end = starts[index + 1] if index + 1 < len(starts) else (0, len(self.data))
+            self._chunked += end - begin
+            if not starts or self._chunked > len(self.data) // 2:  # chunks would cost more than the file
+                return self.tree.root_node if self.tree is not None else None
+            if end_line:
+                end_point = (end_line - 1, 0)
+            else:
+                end_point = (self.data.count(b"\n"), end - (self.data.rfind(b"\n") + 1))
+            parser = _range_parser(self.lang.grammar)
+            parser.included_ranges = [Range((begin_line - 1, 0), end_point, begin, end)]
+            tree = self._chunks[index] = parser.parse(self.data)
+        if tree.root_node.has_error:  # e.g. a "def" in column 0 of a docstring cut the chunk inside a string
+            self._chunk_starts = []
+            return self.tree.root_node if self.tree is not None else None
+        return tree.root_node
 
     # -- basic lookups -------------------------------------------------------
     def node_at(self, line: int, col: int = 0) -> Node | None:
-        if self.tree is None:
-            return None
-        return self.tree.root_node.descendant_for_point_range((line - 1, col), (line - 1, col))
+        root = self._root_for(line)
+        return root.descendant_for_point_range((line - 1, col), (line - 1, col)) if root is not None else None
 
     def _locate(self, line: int, col: int) -> tuple[str | None, Function | None]:
         """(context, enclosing named function) of (line, col) from one walk up the tree, remembered: a hit
@@ -176,9 +269,10 @@ class SourceFile:
 
     def _make_function(self, node: Node, name: str) -> Function:
         """One Function per node, however many hits it encloses (qualifying a name walks every ancestor)."""
-        made = self._made.get(node.id)
+        key = (node.start_byte, node.end_byte)  # the same definition in a chunk's tree and the whole file's
+        made = self._made.get(key)
         if made is None:
-            made = self._made[node.id] = Function(
+            made = self._made[key] = Function(
                 name=name,
                 qualified=self._qualified(node, name),
                 path=self.path,

@@ -71,7 +71,7 @@ def _keep(hit: Hit, source: SourceFile | None, repo: RepoFiles) -> bool:
     """Drop hits in comments/strings (per the pattern's code_only) and those its `unless` excuses."""
     mode = hit.pattern.code_only
     if mode:
-        if source is not None and source.tree is not None:
+        if source is not None and source.parsable:
             context = source.context(hit.line, hit.col)
             if context == "comment" or (mode is True and context == "string"):
                 return False
@@ -137,7 +137,7 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
             if not _keep(hit, source, repo):
                 continue
             role = hit.pattern.role
-            if source is not None and source.tree is not None:
+            if source is not None and source.parsable:
                 if role == "registration":
                     hit.handlers = source.handlers_for(hit.pattern, hit.line, hit.col)
                 elif role not in ("wrapper-call", "entry-point"):  # few of those are reported: later, on demand
@@ -149,6 +149,9 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
 
     search = Search(root, catalog, extra_ignores)
     searched = search.run(on_match)["files_searched"] or 0
+    # rg's threads print files in no fixed order; the report must not depend on it (which handler a function
+    # is credited to is the first that calls it)
+    kept.sort(key=lambda hit: (hit.path, hit.line, hit.col))
 
     # Request handlers: from registrations, resolving handler names defined in other files.
     handlers: list[Handler] = []
@@ -167,7 +170,7 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
 
     def enclosing(hit: Hit) -> Function | None:
         source = repo.source(hit.path)
-        return source.enclosing_function(hit.line, hit.col) if source and source.tree else None
+        return source.enclosing_function(hit.line, hit.col) if source and source.parsable else None
 
     findings: list[Finding] = []
     wrappers: dict[str, tuple[Function, Hit]] = {}
@@ -255,9 +258,9 @@ def _resolve_elsewhere(root: Path, catalog: Catalog, repo: RepoFiles,
             by_name[(family(source.lang.name), func.name)].append(func)
 
     holds_name = any_of(names)
-    for path in list(repo.sources):
+    for path in sorted(repo.sources):
         source = repo.sources[path]
-        if source is not None and source.tree is not None and holds_name(source.data):
+        if source is not None and source.parsable and holds_name(source.data):
             index(path)
     missing = {name for key in unresolved if key not in by_name for name in [key[1]]}
     if missing:
