@@ -11,7 +11,7 @@ import pytest
 from tools.cli import main as crobs
 from tools.code_patterns import load_catalog, parse_catalog
 from tools.errors import InputError
-from tools.scan_repo import rg_command, scan_repo
+from tools.scan_repo import format_scan, rg_command, scan_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "repos"
@@ -192,6 +192,32 @@ def test_hostile_tree_is_counted_not_crashed(tmp_path):
     assert skipped["ignored"] == 1  # ignored.py (.gitignore); skip_dirs are left out without walking them
     assert result["git_repo"] is True  # a .git directory is present (and skipped)
     assert result["files_scanned"] == 3
+
+
+def test_a_big_file_is_searched_and_only_counted_when_it_matches(tmp_path):
+    """rg searches files over the cap; the scanner declines (and counts) only the matched ones."""
+    hit = "import threading\nthreading.Thread(target=print)\n"
+    _write(tmp_path / "big_quiet.py", "x = 1\n" + "#" * 1_100_000 + "\n")
+    _write(tmp_path / "big_hit.py", "#" * 1_100_000 + "\n" + hit)
+    _write(tmp_path / "ok.py", hit)
+    result = scan_repo(str(tmp_path))
+    assert [f["raw_ref"] for f in result["findings"]] == ["ok.py:2"]
+    assert result["skipped"]["too_large"] == 1
+    assert result["files_scanned"] == 2  # ok.py and big_quiet.py were searched; big_hit.py was declined
+
+
+def test_ignored_is_not_counted_on_a_tree_over_the_limit(tmp_path, monkeypatch):
+    import tools.rg_search as rg_search
+
+    _write(tmp_path / ".gitignore", "gen/\n")
+    _write(tmp_path / "gen" / "a.py", "x = 1\n")
+    _write(tmp_path / "ok.py", "import threading\nthreading.Thread(target=print)\n")
+    assert scan_repo(str(tmp_path))["skipped"]["ignored"] == 1
+    monkeypatch.setattr(rg_search, "IGNORED_COUNT_LIMIT", 0)
+    result = scan_repo(str(tmp_path))
+    assert result["skipped"]["ignored"] is None  # not counted, rather than a wrong 0
+    assert "ignored" not in format_scan(result).splitlines()[-1]
+    assert [f["raw_ref"] for f in result["findings"]] == ["ok.py:2"]
 
 
 def test_empty_directory_is_a_data_gap(tmp_path):

@@ -150,6 +150,11 @@ class SourceFile:
         self._made: dict[tuple[int, int], Function] = {}
         self._located: dict[tuple[int, int], tuple[str | None, Function | None]] = {}
 
+    def release(self) -> None:
+        """Drop the parse trees (ten times the source's size), keeping the answers already given; a later
+        question parses again. The scanner calls it when rg moves on to the next file."""
+        self._tree, self._chunks, self._named = None, {}, None
+
     @property
     def tree(self) -> Tree | None:
         """The whole file's tree, parsed on first use (registrations and the handler index need it)."""

@@ -125,7 +125,14 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
     languages: dict[str, str | None] = {}
     shown: dict[str, str] = {}  # path -> its printable form
 
+    current: list[str] = [""]  # the file rg is printing; its matches arrive together
+
     def on_match(path: str, line: int, text: bytes) -> None:
+        if path != current[0]:
+            previous = repo.sources.get(current[0])
+            if previous is not None:
+                previous.release()  # hold one file's trees at a time, not every matched file's
+            current[0] = path
         if path not in languages:
             languages[path] = catalog.language_for(path)
         if languages[path] is None:
