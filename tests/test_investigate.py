@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -41,10 +42,10 @@ def sitebookify(tmp_path_factory):
 
 def test_sitebookify_report_is_written_and_valid(sitebookify):
     assert sitebookify["written"] is True
-    on_disk = json.loads(open(sitebookify["paths"]["json"], encoding="utf-8").read())
+    on_disk = json.loads(Path(sitebookify["paths"]["json"]).read_text(encoding="utf-8"))
     assert on_disk == sitebookify["report"]
     assert validate(on_disk) == []
-    assert open(sitebookify["paths"]["markdown"], encoding="utf-8").read() == sitebookify["markdown"]
+    assert Path(sitebookify["paths"]["markdown"]).read_text(encoding="utf-8") == sitebookify["markdown"]
     assert on_disk["language"] == "ja" and on_disk["profile"] == "sitebookify"
     assert on_disk["related_task"] == "https://trello.com/c/Xvlu1U1f"
 

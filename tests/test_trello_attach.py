@@ -3,6 +3,7 @@
 import json
 import shutil
 import socket
+from pathlib import Path
 
 import httpx
 import pytest
@@ -155,7 +156,7 @@ def test_server_errors_keep_the_report_and_name_it(server, report_md, capsys):
     code = crobs(["trello", "attach", report_md, "--card", CARD])
     err = capsys.readouterr().err
     assert code == 1 and report_md in err and err.count("\n") == 1 and TOKEN not in err
-    assert SAMPLE.read_bytes() == open(report_md, "rb").read()
+    assert SAMPLE.read_bytes() == Path(report_md).read_bytes()
     server.clear_faults()  # Trello is back: the re-run completes, still one of each
     attach_report(report_md, CARD)
     comments, files = _ours(server)

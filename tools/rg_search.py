@@ -108,21 +108,27 @@ class Search:
             tail: list[bytes] = []
             raw_path, path = b"", ""  # a file's matches arrive together: decode its name once
             assert search.stdout is not None
-            for raw in search.stdout:
-                line = raw.rstrip(b"\n")
-                nul = line.find(b"\0")
-                if nul < 0:
-                    if _BINARY.search(line):
-                        binary += 1
-                    else:
-                        tail.append(line)
-                    continue
-                number, _, text = line[nul + 1:].partition(b":")
-                if number.isdigit():
-                    if line[:nul] != raw_path:
-                        raw_path = line[:nul]
-                        path = os.fsdecode(raw_path).removeprefix("./")
-                    on_match(path, int(number), text)
+            try:
+                with search.stdout:
+                    for raw in search.stdout:
+                        line = raw.rstrip(b"\n")
+                        nul = line.find(b"\0")
+                        if nul < 0:
+                            if _BINARY.search(line):
+                                binary += 1
+                            else:
+                                tail.append(line)
+                            continue
+                        number, _, text = line[nul + 1:].partition(b":")
+                        if number.isdigit():
+                            if line[:nul] != raw_path:
+                                raw_path = line[:nul]
+                                path = os.fsdecode(raw_path).removeprefix("./")
+                            on_match(path, int(number), text)
+            except BaseException:  # the caller's on_match failed, or an interrupt: rg must not outlive the scan
+                search.kill()
+                search.wait()
+                raise
             code = search.wait()
             err.seek(0)
             stderr = err.read()
