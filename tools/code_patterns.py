@@ -197,11 +197,15 @@ def _request_path(item: dict[str, Any], label: str) -> tuple[bool | None, ...] |
     return values
 
 
-def _chunk_start(regex: Any, where: str) -> re.Pattern[bytes] | None:
+def _chunk_start(regex: Any, where: str, line_start: bool = True) -> re.Pattern[bytes] | None:
     if not regex:
         return None
     try:
-        return re.compile(b"^(?:" + str(regex).encode() + b")", re.M)
+        if not line_start:
+            return re.compile(b"(?:" + str(regex).encode() + b")")
+        # after a literal newline, so `re` jumps from line to line instead of trying `^` at every byte;
+        # the file's first line is matched by SourceFile itself
+        return re.compile(b"\n(?=(?:" + str(regex).encode() + b"))")
     except re.error as exc:
         raise InputError(f"{where}: bad chunk_start/chunk_prefix regex: {exc}") from exc
 
@@ -239,7 +243,7 @@ def parse_catalog(data: Any, where: str = "code_patterns.yaml") -> Catalog:
             string_nodes=tuple(spec.get("string_nodes") or ()),
             call_nodes=tuple(spec.get("call_nodes") or ()),
             chunk_start=_chunk_start(spec.get("chunk_start"), f"{where}: language {name!r}"),
-            chunk_prefix=_chunk_start(spec.get("chunk_prefix"), f"{where}: language {name!r}"),
+            chunk_prefix=_chunk_start(spec.get("chunk_prefix"), f"{where}: language {name!r}", line_start=False),
         )
     patterns = []
     seen: set[str] = set()

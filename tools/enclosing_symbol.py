@@ -71,13 +71,13 @@ _CHUNK_FROM = 16 << 10  # smaller files parse whole: two small parses (chunk, th
 
 
 def chunk_starts(data: bytes, start: re.Pattern[bytes], prefix: re.Pattern[bytes] | None) -> list[tuple[int, int]]:
-    """(1-based line, byte offset) of each line opening a top-level definition, moved up over the lines
-    that belong to it: `@decorator` / `#[attribute]` lines (the language's `chunk_prefix`), including a
-    decorator's own indented or closing-bracket continuation lines."""
+    """(1-based line, byte offset) of each line opening a top-level definition (`start` matches the newline
+    before such a line), moved up over the lines that belong to it: `@decorator` / `#[attribute]` lines (the
+    language's `chunk_prefix`), with a decorator's own indented or closing-bracket continuation lines."""
     found: list[tuple[int, int]] = []
     number, previous = 1, 0
-    for match in start.finditer(data):
-        offset = match.start()
+    offsets = [match.start() for match in start.finditer(b"\n" + data)]  # that newline is at the line's offset
+    for offset in offsets:
         number += data.count(b"\n", previous, offset)
         previous, line = offset, number
         if prefix is not None:
