@@ -211,17 +211,19 @@ class SourceFile:
         found = self._located.get(key)
         if found is None:
             context, context_done, func = None, False, None
+            lang = self.lang
+            function_kinds = lang.function_nodes + lang.anonymous_function_nodes
             node = self.node_at(line, col)
             while node is not None and (func is None or not context_done):
                 kind = node.type
                 if not context_done:
-                    if kind in self.lang.comment_nodes:
+                    if kind in lang.comment_nodes:
                         context, context_done = "comment", True
-                    elif kind in self.lang.string_nodes:
+                    elif kind in lang.string_nodes:
                         context, context_done = "string", True
-                    elif kind in self.lang.function_nodes:
+                    elif kind in lang.function_nodes:
                         context_done = True
-                if func is None:
+                if func is None and kind in function_kinds:
                     name = self._function_name(node)
                     if name:
                         func = self._make_function(node, name)
