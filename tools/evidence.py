@@ -123,13 +123,14 @@ def frame_items(located: list[dict[str, Any]]) -> list[dict[str, Any]]:
         values = {**group, "function": group.get("function") or group["path"],
                   "error_short": one_line(str(group.get("error") or "?").replace("`", "'"), 110),
                   "snippet_short": one_line(str(group.get("snippet") or "").replace("`", "'"), 80)}
+        template = "stack_frame.field" if str(group.get("format")).endswith("-field") else "stack_frame"
         items.append(make_item(
             f"frame:{group['raw_ref']}", "stack_frame", "repository", group["raw_ref"],
             group.get("first_seen") or "", static=not group.get("first_seen"),
             attrs={"count": group["count"], "function": group.get("function"), "error": group.get("error"),
                    "signature_ids": list(group.get("signature_ids") or []), "format": group.get("format")},
             confidence="high" if group["count"] >= 3 else "medium", strength=0.9,
-            signal=render_signal(["stack_frame"], values), service=group.get("service"),
+            signal=render_signal([template], values), service=group.get("service"),
             revisions=list(group.get("revisions") or []),
         ))
     return items

@@ -6,7 +6,9 @@ Go, Rust, Ruby, .NET, PHP) and the library markers live in
 tools/data/stack_frames.yaml. A frame counts only when it resolves to a file
 in the repository whose path agrees with the frame's path at the end (the
 container prefix such as /app is ignored) and the line exists, so every
-ref this module returns is a real `path:line`.
+ref this module returns is a real `path:line`. A decode error without a trace
+that names a type's field (Go's json, Jackson) is pinned on the field's
+declaration instead (tools/field_refs.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import yaml
 
 from tools.error_line import error_line
 from tools.evidence_runtime import record_service
+from tools.field_refs import FieldLocator
 from tools.paths import DATA
 
 FORMATS_PATH = DATA / "stack_frames.yaml"
@@ -36,6 +39,7 @@ def _catalog() -> dict[str, Any]:
     for fmt in data.get("formats") or []:
         formats.append({**fmt, "compiled": re.compile(fmt["regex"])})
     return {"formats": formats, "library_markers": tuple(data.get("library_markers") or ()),
+            "field_formats": list(data.get("field_formats") or ()),
             "skip_dirs": frozenset(data.get("skip_dirs") or ())}
 
 
@@ -151,19 +155,24 @@ def locate_errors(records: list[dict[str, Any]], repo: str | Path | None,
 
         matcher = default_matcher()
     index = RepoIndex(repo)
+    fields = FieldLocator(repo, _catalog()["field_formats"], index.source_line)
     groups: dict[tuple[str, int], dict[str, Any]] = {}
     for record in records:
         message = record.get("message")
-        if not isinstance(message, str) or "\n" not in message and "panicked at" not in message:
+        if not isinstance(message, str):
             continue
         resolved = None
-        for frame in extract_frames(message):
-            if frame["library"]:
-                continue
-            rel = index.resolve(frame["path"], frame["line"])
-            if rel is not None:
-                resolved = (rel, frame)
-                break
+        if "\n" in message or "panicked at" in message:
+            for frame in extract_frames(message):
+                if frame["library"]:
+                    continue
+                rel = index.resolve(frame["path"], frame["line"])
+                if rel is not None:
+                    resolved = (rel, frame)
+                    break
+        if resolved is None:  # no trace: a decode error may still name the field it choked on
+            field = fields.locate(message[:MAX_MESSAGE_CHARS])
+            resolved = (field["path"], field) if field else None
         if resolved is None:
             continue
         rel, frame = resolved
@@ -174,7 +183,7 @@ def locate_errors(records: list[dict[str, Any]], repo: str | Path | None,
                 "path": rel, "line": frame["line"], "raw_ref": f"{rel}:{frame['line']}",
                 "function": frame["function"], "format": frame["format"],
                 "snippet": (index.source_line(rel, frame["line"]) or "").strip(),
-                "error": error_line(message[:MAX_MESSAGE_CHARS]), "count": 0,
+                "error": frame.get("error") or error_line(message[:MAX_MESSAGE_CHARS]), "count": 0,
                 "first_seen": timestamp, "last_seen": timestamp,
                 "example_ref": record.get("raw_ref"), "signature_ids": [], "services": set(), "revisions": set(),
             }
