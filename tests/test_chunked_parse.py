@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 from tools.code_patterns import load_catalog
-from tools.enclosing_symbol import SourceFile, chunk_starts
+from tools.enclosing_symbol import SourceFile
 from tools.scan_repo import scan_tree
+from tools.source_chunks import chunk_starts
 
 FILLER = 700  # functions of filler: every generated file is well over the 16 KiB chunking threshold
 
@@ -158,3 +159,36 @@ def test_chunk_starts_take_decorators_and_attributes_with_them():
     starts = chunk_starts(data, rust.chunk_start, rust.chunk_prefix)
     assert starts == [(2, data.index(b"#[")), (4, data.index(b"pub(crate)"))]
     assert all(re.match(rb"[^ \t]", data[offset:offset + 1]) for _, offset in starts)
+
+
+TOKIO_LINE = "        tokio::spawn(async move { work().await });"
+
+
+def _big_class(lang: str) -> str:
+    if lang == "py":
+        methods = "".join(f"    def m{n}(self, x):\n        return x + {n}\n\n" for n in range(400))
+        return ("import threading\n\n\n@register\nclass Big(Base):\n    \"\"\"Many methods.\"\"\"\n\n    limit = 3\n\n"
+                + methods + "    @property\n    def spawn(self):\n        threading.Thread(target=self.m1).start()\n\n"
+                + methods.replace("def m", "def n") + "\n\ndef after():\n    threading.Thread(target=after).start()\n")
+    methods = "".join(f"    pub fn m{n}(&self, x: u32) -> u32 {{\n        x + {n}\n    }}\n\n" for n in range(400))
+    return ("struct Big;\n\n#[derive(Debug)]\nimpl Big {\n" + methods
+            + "    #[inline]\n    pub async fn spawn(&self) {\n" + TOKIO_LINE + "\n    }\n\n"
+            + methods.replace("fn m", "fn n") + "}\n\nfn after() {\n    std::thread::spawn(|| work());\n}\n")
+
+
+def test_a_large_class_is_cut_at_its_methods_and_still_qualifies_them(tmp_path):
+    (tmp_path / "big.py").write_text(_big_class("py"))
+    (tmp_path / "big.rs").write_text(_big_class("rs"))
+    chunked = scan_tree(tmp_path, load_catalog())
+    assert chunked["findings"] == scan_tree(tmp_path, _whole_file_catalog())["findings"]
+    symbols = {f["raw_ref"]: f["enclosing_symbol"] for f in chunked["findings"] if f["category"] == "background-work"}
+    assert set(symbols.values()) == {"Big.spawn", "Big::spawn", "after"}
+    tokio_line = _big_class("rs").splitlines().index(TOKIO_LINE) + 1
+    assert symbols[f"big.rs:{tokio_line}"] == "Big::spawn"
+
+    catalog = load_catalog()
+    data = _big_class("py").encode()
+    source = SourceFile("big.py", catalog.languages["python"], data)
+    line = data.decode().splitlines().index("    def spawn(self):") + 2
+    assert source.enclosing_function(line, 8).qualified == "Big.spawn"
+    assert source._tree is None and source._chunked < len(data) // 20  # header + one method, not the class

@@ -97,6 +97,8 @@ class Language:
     call_nodes: tuple[str, ...] = ()
     chunk_start: re.Pattern[bytes] | None = None  # a line opening a top-level definition (see SourceFile)
     chunk_prefix: re.Pattern[bytes] | None = None  # a line that belongs to the definition below it
+    member_start: re.Pattern[bytes] | None = None  # (newline, indentation) before a member of a large chunk
+    chunk_close: bool = False  # a chunk ends with a closing `}` line the member's parse needs
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,15 @@ def _chunk_start(regex: Any, where: str, line_start: bool = True) -> re.Pattern[
         raise InputError(f"{where}: bad chunk_start/chunk_prefix regex: {exc}") from exc
 
 
+def _member_start(regex: Any, where: str) -> re.Pattern[bytes] | None:
+    if not regex:
+        return None
+    try:
+        return re.compile(b"\\n([ \\t]+)(?=(?:" + str(regex).encode() + b"))")
+    except re.error as exc:
+        raise InputError(f"{where}: bad member_start regex: {exc}") from exc
+
+
 def _filesize(value: Any, where: str) -> str:
     if not re.fullmatch(r"\d+[KMGkmg]?", str(value).strip()):
         raise InputError(f"{where}: max_filesize must be a number of bytes with an optional K, M or G")
@@ -244,6 +255,8 @@ def parse_catalog(data: Any, where: str = "code_patterns.yaml") -> Catalog:
             call_nodes=tuple(spec.get("call_nodes") or ()),
             chunk_start=_chunk_start(spec.get("chunk_start"), f"{where}: language {name!r}"),
             chunk_prefix=_chunk_start(spec.get("chunk_prefix"), f"{where}: language {name!r}", line_start=False),
+            member_start=_member_start(spec.get("member_start"), f"{where}: language {name!r}"),
+            chunk_close=bool(spec.get("chunk_close", False)),
         )
     patterns = []
     seen: set[str] = set()

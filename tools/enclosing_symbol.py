@@ -10,7 +10,6 @@ language is a YAML edit plus a grammar wheel.
 
 from __future__ import annotations
 
-import bisect
 import importlib
 import re
 from dataclasses import dataclass
@@ -18,9 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from tree_sitter import Language as TSLanguage
-from tree_sitter import Node, Parser, Query, QueryCursor, Range, Tree
+from tree_sitter import Node, Parser, Query, QueryCursor, Tree
 
 from tools.code_patterns import Catalog, Language, Pattern, load_catalog
+from tools.source_chunks import Chunks, NoChunks
 
 HTTP_VERBS = {"get", "post", "put", "delete", "patch", "head", "options", "all", "any"}
 
@@ -67,43 +67,8 @@ def _range_parser(grammar: str) -> Parser:
     return Parser(_language(grammar))
 
 
+_NO_CHUNKS = NoChunks()
 _CHUNK_FROM = 16 << 10  # smaller files parse whole: two small parses (chunk, then whole for a route) cost more
-
-
-def chunk_starts(data: bytes, start: re.Pattern[bytes], prefix: re.Pattern[bytes] | None) -> list[tuple[int, int]]:
-    """(1-based line, byte offset) of each line opening a top-level definition (`start` matches the newline
-    before such a line), moved up over the lines that belong to it: `@decorator` / `#[attribute]` lines (the
-    language's `chunk_prefix`), with a decorator's own indented or closing-bracket continuation lines."""
-    found: list[tuple[int, int]] = []
-    number, previous = 1, 0
-    offsets = [match.start() for match in start.finditer(b"\n" + data)]  # that newline is at the line's offset
-    for offset in offsets:
-        number += data.count(b"\n", previous, offset)
-        previous, line = offset, number
-        if prefix is not None:
-            offset, line = _climb(data, offset, line, prefix, found[-1][1] if found else -1)
-        if found and found[-1][1] == offset:
-            continue
-        found.append((line, offset))
-    return found
-
-
-def _climb(data: bytes, offset: int, line: int, prefix: re.Pattern[bytes], floor: int) -> tuple[int, int]:
-    """Move a definition's first line up over the decorator lines above it (at most 20 lines)."""
-    above, climbed = offset, 0
-    for _ in range(20):
-        if above <= 0:
-            break
-        above = data.rfind(b"\n", 0, above - 1) + 1
-        if above <= floor:
-            break
-        climbed += 1
-        if prefix.match(data, above):
-            offset, line = above, line - climbed
-            climbed = 0
-        elif data[above:above + 1] not in (b" ", b"\t", b")", b"]", b"}"):
-            break
-    return offset, line
 
 
 @lru_cache(maxsize=64)
@@ -142,8 +107,8 @@ class SourceFile:
         self.data = data
         self.parsable = bool(lang.grammar)
         self._tree: Tree | None = None
-        self._chunks: dict[int, Tree] = {}
-        self._chunk_starts: list[tuple[int, int]] | None = None
+        self._chunks: dict[tuple[int, int], Tree] = {}
+        self._plan: Chunks | None = None
         self._chunked = 0  # bytes handed to chunk parses so far
         self._functions: list[Function] | None = None
         self._named: list[tuple[str, Node]] | None = None
@@ -163,39 +128,30 @@ class SourceFile:
         return self._tree
 
     def _root_for(self, line: int) -> Node | None:
-        """A tree holding `line`: the whole file's once parsed, else just the top-level chunk around the line.
-
-        A hit in a 5,000-line module needs the definition it sits in, not the module: the chunk runs from
-        the nearest line at or above it that the language's `chunk_start` says opens a top-level definition
-        (`def`, `func`, `fn`, `impl`, `class` in column 0, with its decorators) to the next such line, and
-        is parsed alone with tree-sitter's included ranges, so positions stay those of the file. A small
-        file, one asked about in so many places that its chunks add up to more than half of it, or one
-        whose chunk does not parse cleanly (a column-0 `def` in a docstring cut it) is parsed whole.
-        """
+        """A tree holding `line`: the whole file's once parsed, else just the chunk around the line
+        (tools/source_chunks.py). A small file, one asked about in so many places that its chunks add up
+        to more than half of it, or one whose chunk does not parse cleanly (a column-0 `def` in a docstring
+        cut it) is parsed whole."""
         if not self.parsable:
             return None
         if self._tree is not None or self.lang.chunk_start is None or len(self.data) < _CHUNK_FROM:
             return self.tree.root_node if self.tree is not None else None
-        if self._chunk_starts is None:
-            self._chunk_starts = chunk_starts(self.data, self.lang.chunk_start, self.lang.chunk_prefix)
-        starts = self._chunk_starts
-        index = bisect.bisect_right(starts, (line, len(self.data))) - 1
-        tree = self._chunks.get(index)
+        if self._plan is None:
+            self._plan = Chunks(self.data, self.lang)
+        planned = self._plan.ranges_for(line)
+        if planned is None:
+            return self.tree.root_node if self.tree is not None else None
+        key, ranges = planned
+        tree = self._chunks.get(key)
         if tree is None:
-            begin_line, begin = starts[index] if index >= 0 else (1, 0)
-            end_line, end = starts[index + 1] if index + 1 < len(starts) else (0, len(self.data))
-            self._chunked += end - begin
-            if not starts or self._chunked > len(self.data) // 2:  # chunks would cost more than the file
+            self._chunked += sum(r.end_byte - r.start_byte for r in ranges)
+            if self._chunked > len(self.data) // 2:  # chunks would cost more than the file
                 return self.tree.root_node if self.tree is not None else None
-            if end_line:
-                end_point = (end_line - 1, 0)
-            else:
-                end_point = (self.data.count(b"\n"), end - (self.data.rfind(b"\n") + 1))
             parser = _range_parser(self.lang.grammar)
-            parser.included_ranges = [Range((begin_line - 1, 0), end_point, begin, end)]
-            tree = self._chunks[index] = parser.parse(self.data)
+            parser.included_ranges = ranges
+            tree = self._chunks[key] = parser.parse(self.data)
         if tree.root_node.has_error:  # e.g. a "def" in column 0 of a docstring cut the chunk inside a string
-            self._chunk_starts = []
+            self._plan = _NO_CHUNKS
             return self.tree.root_node if self.tree is not None else None
         return tree.root_node
 
