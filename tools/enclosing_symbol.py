@@ -1,5 +1,6 @@
 """Tree-sitter views of a source file: enclosing function, comment/string
-context, and request-handler registrations.
+context and the file's functions (registrations read them in
+tools/registrations.py; large files are parsed by chunks, tools/source_chunks.py).
 
 A ripgrep hit says *that* `tokio::spawn(` appears on a line; an incident
 report must say *whose* code it is and whether a request reaches it. This
@@ -19,10 +20,8 @@ from pathlib import Path
 from tree_sitter import Language as TSLanguage
 from tree_sitter import Node, Parser, Query, QueryCursor, Tree
 
-from tools.code_patterns import Catalog, Language, Pattern, load_catalog
+from tools.code_patterns import Catalog, Language, load_catalog
 from tools.source_chunks import Chunks, NoChunks
-
-HTTP_VERBS = {"get", "post", "put", "delete", "patch", "head", "options", "all", "any"}
 
 
 @dataclass(frozen=True)
@@ -79,14 +78,14 @@ def _query(grammar: str, node_types: tuple[str, ...]) -> Query:
     return Query(language, "[" + " ".join(f"({t})" for t in known) + "] @n")
 
 
-def _nodes(grammar: str, node_types: tuple[str, ...], root: Node) -> list[Node]:
+def nodes_of(grammar: str, node_types: tuple[str, ...], root: Node) -> list[Node]:
     if not node_types or not any(_language(grammar).id_for_node_kind(t, True) for t in node_types):
         return []
     found = QueryCursor(_query(grammar, node_types)).captures(root).get("n", [])
     return sorted(found, key=lambda n: n.start_byte)
 
 
-def _text(node: Node | None) -> str:
+def node_text(node: Node | None) -> str:
     if node is None or node.text is None:
         return ""
     return node.text.decode("utf-8", "replace")
@@ -208,11 +207,11 @@ class SourceFile:
 
     def _function_name(self, node: Node) -> str | None:
         if node.type in self.lang.function_nodes:
-            return _text(node.child_by_field_name("name")) or None
+            return node_text(node.child_by_field_name("name")) or None
         if node.type in self.lang.anonymous_function_nodes and node.parent is not None:
             field_name = self.lang.name_from_parent.get(node.parent.type)
             if field_name:
-                return _text(node.parent.child_by_field_name(field_name)).rsplit(".", 1)[-1] or None
+                return node_text(node.parent.child_by_field_name(field_name)).rsplit(".", 1)[-1] or None
         return None
 
     def _qualified(self, node: Node, name: str) -> str:
@@ -221,12 +220,12 @@ class SourceFile:
         if receiver is not None:  # Go method: (s *Server) -> Server
             types = [c for c in _walk(receiver) if c.type == "type_identifier"]
             if types:
-                parts.insert(0, _text(types[0]))
+                parts.insert(0, node_text(types[0]))
         parent = node.parent
         while parent is not None:
             field_name = self.lang.containers.get(parent.type)
             if field_name:
-                parts.insert(0, _type_name(_text(parent.child_by_field_name(field_name))))
+                parts.insert(0, _type_name(node_text(parent.child_by_field_name(field_name))))
             parent = parent.parent
         return self.lang.separator.join(p for p in parts if p)
 
@@ -255,7 +254,7 @@ class SourceFile:
             found = []
             if self.tree is not None:
                 types = self.lang.function_nodes + self.lang.anonymous_function_nodes
-                for node in _nodes(self.lang.grammar, types, self.tree.root_node):
+                for node in nodes_of(self.lang.grammar, types, self.tree.root_node):
                     name = self._function_name(node)
                     if name:
                         found.append((name, node))
@@ -285,105 +284,12 @@ class SourceFile:
                 return self._make_function(node, name)
         return None
 
-    # -- registrations -------------------------------------------------------
-    def _call_at(self, line: int, col: int) -> Node | None:
-        node = self.node_at(line, col)
-        while node is not None:
-            if node.type in self.lang.call_nodes and node.child_by_field_name("arguments") is not None:
-                return node
-            node = node.parent
-        return None
-
-    def handlers_for(self, pattern: Pattern, line: int, col: int) -> tuple[list[Handler], list[str]]:
-        """Handlers a registration at (line, col) declares: (resolved handlers, names defined elsewhere)."""
-        if self.tree is None:
-            return [], []
-        where = f"{self.path}:{line}"
-        if pattern.handler_from == "next_def":
-            first = self.first_function_from(line)
-            return ([_handler(first, where)] if first else []), []
-        if pattern.handler_from == "class_methods":
-            return self._container_methods(line, where), []
-        if pattern.handler_from == "receiver_methods":
-            return self._receiver_methods(line, where), []
-        return self._arg_handlers(pattern, line, col, where)
-
-    def _arg_handlers(self, pattern: Pattern, line: int, col: int, where: str) -> tuple[list[Handler], list[str]]:
-        call = self._call_at(line, col)
-        if call is None:
-            return [], []
-        args = call.child_by_field_name("arguments")
-        handlers: list[Handler] = []
-        names: list[str] = []
-        route = _route_label(_text(call.child_by_field_name("function") or call), args)
-        for arg in args.named_children:
-            if arg.type in self.lang.anonymous_function_nodes:
-                handlers.append(
-                    Handler(route or f"<anonymous handler at {where}>", self.path, arg.start_point[0] + 1,
-                            arg.end_point[0] + 1, arg.text or b"", where)
-                )
-        if pattern.handler_arg is not None:
-            for match in pattern.handler_arg.finditer(_text(args)):
-                name = next((g for g in match.groups() if g), None)
-                if name:
-                    names.append(re.split(r"::|\.", name)[-1])
-        unresolved = []
-        for name in names:
-            local = self.function_named(name)
-            if local is not None:
-                handlers.append(_handler(local, where))
-            else:
-                unresolved.append(name)
-        return handlers, unresolved
-
-    def _container_methods(self, line: int, where: str) -> list[Handler]:
-        containers = [
-            n for n in _nodes(self.lang.grammar, tuple(self.lang.containers), self.tree.root_node)
-            if n.start_point[0] + 1 >= line
-        ]
-        if not containers:
-            return []
-        first = min(containers, key=lambda n: n.start_point[0])
-        start, end = first.start_point[0] + 1, first.end_point[0] + 1
-        return [
-            _handler(f, where) for f in self.functions()
-            if start < f.start_line <= end and f.end_line <= end
-        ]
-
-    def _receiver_methods(self, line: int, where: str) -> list[Handler]:
-        node = self.node_at(line)
-        type_name = None
-        while node is not None:
-            if node.type == "type_spec":
-                type_name = _text(node.child_by_field_name("name"))
-                break
-            node = node.parent
-        if not type_name:
-            return []
-        prefix = type_name + self.lang.separator
-        return [_handler(f, where) for f in self.functions() if f.qualified.startswith(prefix)]
-
-
 def _walk(node: Node):
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
         stack.extend(reversed(current.children))
-
-
-def _handler(func: Function, where: str) -> Handler:
-    return Handler(func.qualified, func.path, func.start_line, func.end_line, func.body, where)
-
-
-def _route_label(callee: str, args: Node | None) -> str | None:
-    """`app.post("/jobs", ...)` -> `POST /jobs`, used to name anonymous handlers."""
-    verb = re.split(r"[.:]", callee)[-1].lower() if callee else ""
-    path_match = re.search(r"""["'`](/[^"'`]*)["'`]""", _text(args))
-    path = path_match.group(1) if path_match else None
-    if path and verb in HTTP_VERBS:
-        return f"{verb.upper()} {path}"
-    return path
 
 
 def calls_name(body: bytes, name: str) -> bool:

@@ -22,6 +22,7 @@ from tools.errors import InputError
 from tools.literals import any_of
 from tools.profiles import load_profile
 from tools.records import DataGap, Finding
+from tools.registrations import handlers_for
 from tools.repo_files import RepoFiles
 from tools.request_paths import RequestPaths, family, find_definitions
 from tools.rg_search import Search, rg_binary, rg_command
@@ -146,7 +147,7 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
             role = hit.pattern.role
             if source is not None and source.parsable:
                 if role == "registration":
-                    hit.handlers = source.handlers_for(hit.pattern, hit.line, hit.col)
+                    hit.handlers = handlers_for(source, hit.pattern, hit.line, hit.col)
                 elif role not in ("wrapper-call", "entry-point"):  # few of those are reported: later, on demand
                     hit.func = source.enclosing_function(hit.line, hit.col)
             if path not in shown:
