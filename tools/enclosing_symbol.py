@@ -21,7 +21,7 @@ from tree_sitter import Language as TSLanguage
 from tree_sitter import Node, Parser, Query, QueryCursor, Tree
 
 from tools.code_patterns import Catalog, Language, load_catalog
-from tools.source_chunks import Chunks, NoChunks
+from tools.source_chunks import Chunks
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,6 @@ def _range_parser(grammar: str) -> Parser:
     return Parser(_language(grammar))
 
 
-_NO_CHUNKS = NoChunks()
 _CHUNK_FROM = 16 << 10  # smaller files parse whole: two small parses (chunk, then whole for a route) cost more
 
 
@@ -150,8 +149,7 @@ class SourceFile:
             parser.included_ranges = ranges
             tree = self._chunks[key] = parser.parse(self.data)
         if tree.root_node.has_error:  # e.g. a "def" in column 0 of a docstring cut the chunk inside a string
-            self._plan = _NO_CHUNKS
-            return self.tree.root_node if self.tree is not None else None
+            return self.tree.root_node if self.tree is not None else None  # and the whole tree answers from now
         return tree.root_node
 
     # -- basic lookups -------------------------------------------------------

@@ -139,11 +139,3 @@ class Chunks:
         row = begin_line - 1 + self.data.count(b"\n", begin, offset)
         return row, offset - (self.data.rfind(b"\n", 0, offset) + 1)
 
-
-class NoChunks:
-    """The plan of a file whose chunks did not parse cleanly: every question goes to the whole file."""
-
-    starts: list[tuple[int, int]] = []
-
-    def ranges_for(self, line: int) -> None:
-        return None
