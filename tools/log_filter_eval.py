@@ -121,24 +121,22 @@ def _severity_test(op: str, raw: str) -> Callable[[Any], bool]:
             needle = raw.lower()
             return lambda v: needle in as_text(v).lower()
         raise FilterError(f"invalid severity {raw!r}; use one of {', '.join(SEVERITIES)}")
-    cmp = _ORDER[":" if op == ":" else op]
-
-    def test(v: Any) -> bool:
-        got = severity_level(v)
-        return got is not None and cmp(got, level)
-
-    return test
+    return _ordered(severity_level, _ORDER[":" if op == ":" else op], level)
 
 
 def _time_test(op: str, raw: str) -> Callable[[Any], bool]:
     key = time_key(raw)
     if key is None:
         raise FilterError(f"invalid timestamp {raw!r}; use RFC 3339, e.g. 2024-05-01T12:00:00Z")
-    cmp = _ORDER[op]
+    return _ordered(time_key, _ORDER[op], key)
+
+
+def _ordered(key_of: Callable[[Any], Any], cmp: Callable[[Any, Any], bool], bound: Any) -> Callable[[Any], bool]:
+    """A comparison of a value's ordering key (severity level, timestamp) with the filter's; no key, no match."""
 
     def test(v: Any) -> bool:
-        got = time_key(v)
-        return got is not None and cmp(got, key)
+        got = key_of(v)
+        return got is not None and cmp(got, bound)
 
     return test
 
