@@ -68,3 +68,43 @@ def test_llm_mode_without_a_key_says_it_skipped(cases, monkeypatch, capsys):
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     assert main(["--cases", str(root), "--mode", "llm"]) == 0
     assert "skipped" in capsys.readouterr().err
+
+
+def test_real_and_team_cases_are_reported_as_separate_sets(cases, tmp_path, capsys):
+    """A case with `provenance:` is scored in the real set, with its own summary and thresholds."""
+    root, _ = cases
+    real = tmp_path / "real"
+    shutil.copytree(SAMPLE, real / "sample-real")
+    meta = yaml.safe_load((real / "sample-real" / "case.yaml").read_text(encoding="utf-8"))
+    meta["id"] = "sample-real"
+    meta["provenance"] = {"sources": ["https://example.com/incident"], "verbatim": [], "reconstructed": "copy"}
+    meta["expect"]["root_causes"] = ["memory-limit-exceeded"]  # a miss, in the real set only
+    (real / "sample-real" / "case.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
+    thresholds = tmp_path / "split.yaml"
+    thresholds.write_text(yaml.safe_dump({"minimum": {"top1_pct": 100}, "real": {"minimum": {"top1_pct": 50}}}))
+    out = tmp_path / "results.json"
+    assert main(["--cases", str(root), str(real), "--thresholds", str(thresholds), "--json", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert "== team-written cases ==" in captured.out and "== cases rebuilt from real incidents ==" in captured.out
+    assert "summary (team): 1 cases, 0 errors; top-1 100.0%" in captured.out
+    assert "summary (real): 1 cases, 0 errors; top-1 0.0%" in captured.out
+    assert captured.err.strip().endswith("real: top1_pct = 0.0 is below the threshold 50")
+    assert "team:" not in captured.err
+    results = json.loads(out.read_text())
+    assert results["sets"]["team"]["top1_pct"] == 100.0 and results["sets"]["real"]["top1_pct"] == 0.0
+    assert {r["id"]: r["set"] for r in results["cases"]} == {"sitebookify-sample": "team", "sample-real": "real"}
+
+
+def test_a_real_case_without_its_mirror_skips_repo_expectations_and_says_so(cases, tmp_path, capsys):
+    root, thresholds = cases
+    sample = root / "sample"
+    shutil.rmtree(sample / "repo")
+    (sample / "repo.yaml").write_text("repository: YusukeShimizu/sitebookify\ncommit: " + "0" * 40 + "\nlicense: MIT\n")
+    meta = yaml.safe_load((sample / "case.yaml").read_text(encoding="utf-8"))
+    meta["provenance"] = {"sources": ["https://example.com/incident"], "verbatim": [], "reconstructed": "copy"}
+    meta["expect"]["root_causes"] = [meta["expect"]["root_causes"][0]]
+    (sample / "case.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
+    main(["--cases", str(root), "--thresholds", str(thresholds)])
+    printed = capsys.readouterr().out
+    assert "ran without their repository" in printed
+    assert "repo ref(s) not judged" in printed

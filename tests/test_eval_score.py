@@ -62,7 +62,7 @@ def test_a_correct_report_passes_every_check(case):
     checks = score_report(case, _report(["memory-limit-exceeded", "background-work-outside-request"], GOOD_REFS), [])
     assert {k: v["ok"] for k, v in checks.items()} == {
         "valid": True, "grounded": True, "top1": True, "top3": True, "also": True,
-        "not_above": True, "must_cite": True, "data_gaps": True, "healthy": None,
+        "not_above": True, "must_cite": True, "data_gaps": True, "healthy": None, "alarm": True,
     }
 
 
@@ -145,3 +145,25 @@ def test_a_check_no_case_has_is_not_a_failure_but_an_unknown_figure_is():
     assert below_thresholds(summary, {"minimum": {"must_cite_pct": 96, "top1_pct": 100}}) == []
     assert below_thresholds(summary, {"minimum": {"top_1_pct": 90}}) == [
         "top_1_pct: no such figure in the summary (check evals/thresholds.yaml)"]
+
+
+def test_repo_refs_are_skipped_only_when_the_repo_is_absent(case):
+    """Without the materialised repo a file:line cannot be judged; log refs still are."""
+    import shutil
+    from pathlib import Path
+
+    shutil.rmtree(Path(case["dir"]) / "repo")
+    case["expect"]["must_cite"] = ["app/main.py:4", ["app/main.py:9", "run.googleapis.com/varlog/system#mem1"]]
+    report = _report(["memory-limit-exceeded"], ["run.googleapis.com/varlog/system#mem1"])
+    checks = score_report(case, report, [])
+    assert checks["must_cite"]["ok"] is True
+    assert checks["must_cite"]["skipped"].startswith("1 repo ref(s) not judged")
+    report = _report(["memory-limit-exceeded"], [])
+    assert score_report(case, report, [])["must_cite"]["ok"] is False
+
+
+def test_a_failing_window_called_healthy_is_counted(case):
+    checks = score_report(case, _report(["healthy", "memory-limit-exceeded"], GOOD_REFS), [])
+    assert checks["alarm"] == {"ok": False, "why": "a failing window was called healthy"}
+    summary = summarize([{"id": "x", "checks": checks, "seconds": 1.0, "error": None}])
+    assert summary["healthy_on_failing"] == 1

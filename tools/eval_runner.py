@@ -67,22 +67,43 @@ def _validate(report: dict[str, Any]) -> list[Any]:
     return validate(report)
 
 
+def case_set(case: dict[str, Any]) -> str:
+    """`real` for a case rebuilt from a public incident (it carries `provenance:`), else `team`.
+
+    The two are scored apart: the team's cases share the catalog's wording, the real ones
+    do not, and a suite average would hide the gap between them.
+    """
+    return "real" if isinstance(case.get("provenance"), dict) else "team"
+
+
+def _set_of_unreadable(case_dir: Path) -> str:
+    try:
+        text = (case_dir / "case.yaml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "team"
+    return "real" if any(line.startswith("provenance:") for line in text.splitlines()) else "team"
+
+
 def run_case(case_dir: Path) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         case = load_case(case_dir)
     except InputError as exc:
-        return {"id": case_dir.name, "checks": None, "error": str(exc), "seconds": 0.0}
+        return {"id": case_dir.name, "set": _set_of_unreadable(case_dir), "checks": None, "error": str(exc),
+                "seconds": 0.0}
     with tempfile.TemporaryDirectory(prefix="crobs-eval-") as tmp:
         report, note = investigate_case(case_dir, Path(tmp))
     seconds = time.perf_counter() - started
     if report is None:
-        return {"id": case.get("id", case_dir.name), "checks": None, "error": note, "seconds": seconds}
+        return {"id": case.get("id", case_dir.name), "set": case_set(case), "checks": None, "error": note,
+                "seconds": seconds}
     checks = score_report(case, report, _validate(report))
     top = report.get("root_cause_candidates") or [{}]
     return {
         "id": case.get("id", case_dir.name),
+        "set": case_set(case),
         "checks": checks,
+        "top3": [c.get("label", "") for c in top[:3]],
         "top": f"{top[0].get('label', '')}({top[0].get('confidence', '')})",
         "error": None,
         "seconds": round(seconds, 2),
@@ -93,7 +114,18 @@ def _mark(value: bool | None) -> str:
     return {True: "✓", False: "✗", None: "·"}[value]
 
 
-def format_table(results: list[dict[str, Any]], summary: dict[str, Any]) -> str:
+SET_TITLES = {"team": "team-written cases", "real": "cases rebuilt from real incidents"}
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    return (
+        "{cases} cases, {errors} errors; top-1 {top1_pct}%, top-3 {top3_pct}%, grounded {grounded_pct}%, "
+        "valid {valid_pct}%, must-cite {must_cite_pct}%, healthy false positives {healthy_false_positives}, "
+        "failing windows called healthy {healthy_on_failing}; median {median_seconds}s, max {max_seconds}s"
+    ).format(**summary)
+
+
+def _set_table(results: list[dict[str, Any]]) -> list[str]:
     width = max([len(r["id"]) for r in results] + [4])
     lines = [f"{'case':<{width}}  " + " ".join(f"{c[:9]:^9}" for c in CHECKS) + "   time  top"]
     for r in results:
@@ -107,17 +139,43 @@ def format_table(results: list[dict[str, Any]], summary: dict[str, Any]) -> str:
     if failures:
         lines.append("")
         lines.extend(f"✗ {case} {check}: {why}" for case, check, why in failures)
-    lines.append("")
-    lines.append(
-        "summary: {cases} cases, {errors} errors; top-1 {top1_pct}%, top-3 {top3_pct}%, grounded {grounded_pct}%, "
-        "valid {valid_pct}%, must-cite {must_cite_pct}%, healthy false positives {healthy_false_positives}; "
-        "median {median_seconds}s, max {max_seconds}s".format(**summary)
-    )
+    skipped = [(r["id"], r["checks"]["must_cite"]["skipped"]) for r in results
+               if r["checks"] and r["checks"]["must_cite"].get("skipped")]
+    if skipped:
+        lines.append("")
+        lines.append(f"· {len(skipped)} case(s) ran without their repository (no mirror materialised; "
+                     "see evals/generate_cases.py --mirrors): their file:line must-cites were skipped")
+        lines.extend(f"· {case}: {why}" for case, why in skipped)
+    return lines
+
+
+def split_sets(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Results per set, team first, only the sets this run has."""
+    sets: dict[str, list[dict[str, Any]]] = {}
+    for name in SET_TITLES:
+        members = [r for r in results if r.get("set", "team") == name]
+        if members:
+            sets[name] = members
+    return sets
+
+
+def format_table(results: list[dict[str, Any]], summary: dict[str, Any] | None = None) -> str:
+    """One table per set, then one summary line per set (never a blended average)."""
+    sets = split_sets(results)
+    lines: list[str] = []
+    for name, members in sets.items():
+        if len(sets) > 1 or name != "team":
+            lines.append(f"== {SET_TITLES[name]} ==")
+        lines.extend(_set_table(members))
+        lines.append("")
+    for name, members in sets.items():
+        prefix = "summary" if len(sets) == 1 else f"summary ({name})"
+        lines.append(f"{prefix}: " + format_summary(summarize(members)))
     return "\n".join(lines)
 
 
 def below_thresholds(summary: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:
-    """One line per figure that falls short of evals/thresholds.yaml."""
+    """One line per figure that falls short of one set's block in evals/thresholds.yaml."""
     problems = []
     for key, minimum in (thresholds.get("minimum") or {}).items():
         if key not in summary:
@@ -133,6 +191,13 @@ def below_thresholds(summary: dict[str, Any], thresholds: dict[str, Any]) -> lis
         if value is not None and value > maximum:
             problems.append(f"{key} = {value} is above the threshold {maximum}")
     return problems
+
+
+def set_thresholds(thresholds: dict[str, Any], name: str) -> dict[str, Any]:
+    """The team set reads the top-level minimum/maximum; every other set its own block (`real:`)."""
+    if name == "team":
+        return {k: v for k, v in thresholds.items() if k in ("minimum", "maximum")}
+    return thresholds.get(name) or {}
 
 
 def load_thresholds(path: Path) -> dict[str, Any]:
@@ -164,12 +229,16 @@ def main(argv: list[str]) -> int:
     for case_dir in cases:
         print(f"eval: {case_dir.name} ...", file=sys.stderr, flush=True)
         results.append(run_case(case_dir))
-    summary = summarize(results)
-    print(format_table(results, summary))
-    problems = below_thresholds(summary, load_thresholds(args.thresholds)) if args.thresholds.is_file() else []
+    sets = {name: summarize(members) for name, members in split_sets(results).items()}
+    print(format_table(results))
+    thresholds = load_thresholds(args.thresholds) if args.thresholds.is_file() else {}
+    problems = []
+    for name, summary in sets.items():
+        prefix = "" if len(sets) == 1 else f"{name}: "
+        problems.extend(prefix + p for p in below_thresholds(summary, set_thresholds(thresholds, name)))
     if args.json_out:
-        args.json_out.write_text(json.dumps({"summary": summary, "cases": results, "below_thresholds": problems},
-                                            ensure_ascii=False, indent=2), encoding="utf-8")
+        body = {"summary": summarize(results), "sets": sets, "cases": results, "below_thresholds": problems}
+        args.json_out.write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")
     for problem in problems:
         print(f"crobs eval: {problem}", file=sys.stderr)
     return 1 if problems else 0

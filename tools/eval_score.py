@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-CHECKS = ("valid", "grounded", "top1", "top3", "also", "not_above", "must_cite", "data_gaps", "healthy")
+CHECKS = ("valid", "grounded", "top1", "top3", "also", "not_above", "must_cite", "data_gaps", "healthy", "alarm")
 _CONFIDENCE = {"low": 0, "medium": 1, "high": 2}
 _TRELLO = re.compile(r"^https://trello\.com/c/(?P<card>[A-Za-z0-9]+)(?:/[^#]*)?(?:#comment-(?P<comment>[0-9a-f]+))?$")
 _REPO = re.compile(r"^(?P<path>[^#\s]+?):(?P<line>\d+)$")
@@ -162,6 +162,27 @@ def _check_grounded(report: dict[str, Any], case_dir: Path, repo_dir: Path | Non
     return _ok(True)
 
 
+def _is_repo_ref(ref: Any) -> bool:
+    text = str(ref).strip().strip("`")
+    return "#" not in text and not text.startswith("https://") and bool(_REPO.match(text))
+
+
+def without_repo_refs(wanted: list[Any]) -> tuple[list[Any], int]:
+    """must_cite with every `file:line` alternative dropped, and how many items went with them.
+
+    A case rebuilt from a public project ships repo.yaml, not the code: without the
+    mirror there is no file to cite, so those expectations cannot be judged either way.
+    """
+    kept, skipped = [], 0
+    for item in wanted:
+        options = [o for o in (item if isinstance(item, list) else [item]) if not _is_repo_ref(o)]
+        if options:
+            kept.append(options if isinstance(item, list) else options[0])
+        else:
+            skipped += 1
+    return kept, skipped
+
+
 def _check_must_cite(report: dict[str, Any], wanted: list[Any]) -> dict[str, Any]:
     cited = {str(row.get("raw_ref", "")).strip().strip("`") for row in report.get("evidence", [])}
     missing = []
@@ -223,7 +244,12 @@ def score_report(case: dict[str, Any], report: dict[str, Any], validation_errors
         checks["not_above"] = _ok(None)
 
     must_cite = list(expect.get("must_cite") or [])
+    skipped = 0
+    if case.get("repo") and not (repo_dir and repo_dir.is_dir()):
+        must_cite, skipped = without_repo_refs(must_cite)
     checks["must_cite"] = _check_must_cite(report, must_cite) if must_cite else _ok(None)
+    if skipped:
+        checks["must_cite"]["skipped"] = f"{skipped} repo ref(s) not judged: the case's repo/ is not materialised"
 
     gaps = list(expect.get("data_gaps") or [])
     missing_gaps = [g for g in gaps if not _gap_mentions(report, g)]
@@ -237,6 +263,11 @@ def score_report(case: dict[str, Any], report: dict[str, Any], validation_errors
         checks["healthy"] = _ok(not loud, f"healthy window but candidates above low: {loud}")
     else:
         checks["healthy"] = _ok(None)
+    # A failing window called healthy is the worst miss an on-call engineer can get: counted on its own.
+    if expected and "healthy" not in expected:
+        checks["alarm"] = _ok(got_top != "healthy", "a failing window was called healthy")
+    else:
+        checks["alarm"] = _ok(None)
     return checks
 
 
@@ -263,6 +294,8 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "must_cite_pct": rate("must_cite"),
         "data_gaps_pct": rate("data_gaps"),
         "healthy_false_positives": sum(1 for r in healthy_cases if not r["checks"]["healthy"]["ok"]),
+        "healthy_on_failing": sum(1 for r in results if r.get("checks") and r["checks"]["alarm"]["ok"] is False),
+        "repo_skipped": sum(1 for r in results if r.get("checks") and r["checks"]["must_cite"].get("skipped")),
         "median_seconds": round(times[len(times) // 2], 2) if times else None,
         "max_seconds": round(times[-1], 2) if times else None,
     }
