@@ -82,8 +82,13 @@ def test_real_and_team_cases_are_reported_as_separate_sets(cases, tmp_path, caps
     (real / "sample-real" / "case.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     thresholds = tmp_path / "split.yaml"
     thresholds.write_text(yaml.safe_dump({"minimum": {"top1_pct": 100}, "real": {"minimum": {"top1_pct": 50}}}))
-    out = tmp_path / "results.json"
-    assert main(["--cases", str(root), str(real), "--thresholds", str(thresholds), "--json", str(out)]) == 1
+    out, table = tmp_path / "results.json", tmp_path / "table.md"
+    assert main(["--cases", str(root), str(real), "--thresholds", str(thresholds), "--json", str(out),
+                 "--markdown", str(table)]) == 1
+    markdown = table.read_text(encoding="utf-8")
+    real_part = markdown.split("## cases rebuilt from real incidents", 1)[1]
+    assert "| sample-real | memory-limit-exceeded | background-work-outside-request" in real_part
+    assert "| **no** |" in real_part and "sitebookify-sample" not in real_part
     captured = capsys.readouterr()
     assert "== team-written cases ==" in captured.out and "== cases rebuilt from real incidents ==" in captured.out
     assert "summary (team): 1 cases, 0 errors; top-1 100.0%" in captured.out

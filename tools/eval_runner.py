@@ -96,12 +96,13 @@ def run_case(case_dir: Path) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     if report is None:
         return {"id": case.get("id", case_dir.name), "set": case_set(case), "checks": None, "error": note,
-                "seconds": seconds}
+                "truth": list((case.get("expect") or {}).get("root_causes") or []), "seconds": seconds}
     checks = score_report(case, report, _validate(report))
     top = report.get("root_cause_candidates") or [{}]
     return {
         "id": case.get("id", case_dir.name),
         "set": case_set(case),
+        "truth": list((case.get("expect") or {}).get("root_causes") or []),
         "checks": checks,
         "top3": [c.get("label", "") for c in top[:3]],
         "top": f"{top[0].get('label', '')}({top[0].get('confidence', '')})",
@@ -174,6 +175,31 @@ def format_table(results: list[dict[str, Any]], summary: dict[str, Any] | None =
     return "\n".join(lines)
 
 
+def markdown_table(results: list[dict[str, Any]]) -> str:
+    """Per case: the truth, the report's top 3, and what it got right, as a Markdown table to commit."""
+    def cell(value: bool | None) -> str:
+        return {True: "yes", False: "**no**", None: "–"}[value]
+
+    rows = ["| case | truth | top 3 (report) | top-1 | top-3 | must-cite hits | healthy on failing |",
+            "|---|---|---|---|---|---|---|"]
+    for r in results:
+        if r["checks"] is None:
+            rows.append(f"| {r['id']} | {', '.join(r.get('truth') or [])} | ERROR: {r['error']} | **no** | **no** | "
+                        "– | – |")
+            continue
+        checks = r["checks"]
+        cite = checks["must_cite"]
+        hits = cite.get("hits", "–")
+        if cite.get("skipped"):
+            hits = f"{hits} ({cite['skipped'].split(' ')[0]} repo ref(s) skipped)" if cite.get("hits") \
+                else f"skipped ({cite['skipped'].split(' ')[0]} repo ref(s))"
+        alarm = checks["alarm"]["ok"]
+        rows.append(f"| {r['id']} | {', '.join(r.get('truth') or [])} | {', '.join(r.get('top3') or [])} | "
+                    f"{cell(checks['top1']['ok'])} | {cell(checks['top3']['ok'])} | {hits} | "
+                    f"{'**yes**' if alarm is False else ('no' if alarm else '–')} |")
+    return "\n".join(rows)
+
+
 def below_thresholds(summary: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:
     """One line per figure that falls short of one set's block in evals/thresholds.yaml."""
     problems = []
@@ -211,6 +237,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="crobs eval", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", nargs="+", type=Path, default=[DEFAULT_CASES], help="case dirs or parents")
     parser.add_argument("--json", dest="json_out", type=Path, help="also write results as JSON here")
+    parser.add_argument("--markdown", dest="markdown_out", type=Path,
+                        help="also write a per-case Markdown table (truth, top 3, must-cite hits) per set here")
     parser.add_argument("--mode", choices=["deterministic", "llm"], default="deterministic")
     parser.add_argument("--runs", type=int, default=1, help="LLM mode: runs per case")
     parser.add_argument("--thresholds", type=Path, default=THRESHOLDS)
@@ -239,6 +267,12 @@ def main(argv: list[str]) -> int:
     if args.json_out:
         body = {"summary": summarize(results), "sets": sets, "cases": results, "below_thresholds": problems}
         args.json_out.write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")
+    if args.markdown_out:
+        parts = []
+        for name, members in split_sets(results).items():
+            parts += [f"## {SET_TITLES[name]}", "", markdown_table(members), "",
+                      f"Summary: {format_summary(sets[name])}", ""]
+        args.markdown_out.write_text("\n".join(parts), encoding="utf-8")
     for problem in problems:
         print(f"crobs eval: {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -191,10 +191,11 @@ def _check_must_cite(report: dict[str, Any], wanted: list[Any]) -> dict[str, Any
         if not any(str(option) in cited for option in options):
             shown = " | ".join(map(str, options[:3]))
             missing.append(shown + (f" (or {len(options) - 3} other alternatives)" if len(options) > 3 else ""))
+    hits = f"{len(wanted) - len(missing)}/{len(wanted)}"
     if missing:
         return _ok(False, f"expected evidence citing {missing[0]}; got {len(cited)} refs without it"
-                   + (f" (+{len(missing) - 1} more missing)" if len(missing) > 1 else ""))
-    return _ok(True)
+                   + (f" (+{len(missing) - 1} more missing)" if len(missing) > 1 else "")) | {"hits": hits}
+    return _ok(True) | {"hits": hits}
 
 
 def _gap_mentions(report: dict[str, Any], source: str) -> bool:
