@@ -232,7 +232,7 @@ def test_fetch_logs_revision_text_and_job_targets():
     old = fetch_logs(PROJECT, "service", SERVICE, START, END, revision=OLD_REV)
     assert old["records"] and all(r["resource"]["revision_name"] == OLD_REV for r in old["records"])
     text = fetch_logs(PROJECT, "service", SERVICE, START, END, text="gateway TIMEOUT")
-    assert {r["message"] for r in text["records"]} == {"payment gateway timeout"}
+    assert {r["message"] for r in text["records"]} == {"payment gateway timeout\nETIMEDOUT"}
     job = fetch_logs(PROJECT, "job", JOB, START, END, severity_min="ERROR")
     assert job["records"] and all(r["resource_type"] == "cloud_run_job" for r in job["records"])
     assert all(r["labels"]["run.googleapis.com/execution_name"] == EXECUTION for r in job["records"])

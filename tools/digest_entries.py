@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from tools.digest_builder import DigestBuilder
 from tools.digest_latency import lat_index
+from tools.log_payload import payload_text
 from tools.records import LogRecord
 from tools.signatures import HitCollector, SignatureMatcher
 
@@ -44,10 +45,7 @@ def _payload_message(entry: dict[str, Any]) -> str:
         return str(entry["textPayload"])
     payload = entry.get("jsonPayload")
     if isinstance(payload, dict):
-        for key in ("message", "msg", "textPayload", "error"):
-            if isinstance(payload.get(key), str):
-                return payload[key]
-        return json.dumps(payload, ensure_ascii=False)[:2000]
+        return payload_text(payload) or json.dumps(payload, ensure_ascii=False)[:2000]
     proto = entry.get("protoPayload")
     if isinstance(proto, dict):
         status = proto.get("status") or {}

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from tools.errors import InputError, ToolError
+from tools.log_payload import payload_severity, payload_text
 from tools.log_query import kind_of_log_id
 from tools.records import HttpInfo, LogRecord
 from tools.timewindow import format_time
@@ -66,8 +67,8 @@ def _message(entry: dict[str, Any]) -> str:
         text = entry["textPayload"]
     elif isinstance(entry.get("jsonPayload"), dict):
         payload = entry["jsonPayload"]
-        text = payload.get("message")
-        if not isinstance(text, str):
+        text = payload_text(payload)
+        if text is None:
             import orjson
 
             text = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS).decode()
@@ -106,6 +107,8 @@ def normalize_entry(entry: dict[str, Any]) -> LogRecord:
     labels = entry.get("labels") if isinstance(entry.get("labels"), dict) else {}
     insert_id = str(entry.get("insertId") or "")
     severity = entry.get("severity") or "DEFAULT"
+    if severity == "DEFAULT" and isinstance(entry.get("jsonPayload"), dict):
+        severity = payload_severity(entry["jsonPayload"]) or severity  # pino's level 50, zap's "error", ...
     if isinstance(severity, int):
         from tools.log_filter import SEVERITIES
 
