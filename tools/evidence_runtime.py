@@ -227,6 +227,7 @@ def condition_items(conditions: list[dict[str, Any]], window_start: str) -> list
                    "signature_ids": sig_ids, "labels": labels, "primary_label": labels[0] if labels else None,
                    "label_count": len(labels)},
             confidence="high", strength=1.0, signal=render_signal(["condition"], values),
+            revisions=[cond["revision"]] if cond.get("revision") else None,
         ))
     return items
 

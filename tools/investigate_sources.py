@@ -213,6 +213,18 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
                 field = cond.get("field") or "conditions"
                 bundle["conditions"].append({**cond, "raw_ref": f"{summary['name']}#{field}",
                                              "source": live_source, "timestamp": cond.get("last_transition_time")})
+    if kind == "service":
+        with progress.step("reading revisions (a rollout that never became ready is evidence)"):
+            revisions = _call("cloud_run_revision", "revision conditions", cmds["service"].replace(
+                f"describe-{kind}", "list-revisions"), lambda: _run("list_revisions", project, region, name), gaps)
+        failed = failed_revisions((revisions or {}).get("revisions") or [], start, end)
+        bundle["failed_revisions"] = [r["short_name"] for r in failed]
+        for revision in failed:
+            for cond in revision.get("conditions") or []:
+                ref = f"{revision['name']}#{cond.get('field') or 'conditions'}"
+                bundle["conditions"].append({**cond, "raw_ref": ref, "source": "cloud_run_revision",
+                                             "revision": revision["short_name"],
+                                             "timestamp": cond.get("last_transition_time")})
     with progress.step("reading deploy history from audit logs"):
         deploys = _call("audit_log", "deploy history (Cloud Audit Logs)", cmds["deploys"],
                         lambda: _deploys(project, region, kind, name, start, end), gaps)
@@ -222,6 +234,26 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
                     lambda: _metrics(project, region, kind, name, start, end), gaps)
     bundle["metrics"] = metrics
     return bundle
+
+
+def failed_revisions(revisions: list[dict[str, Any]], start: str, end: str) -> list[dict[str, Any]]:
+    """Revisions created for this window (from 2 h before it) that never became ready.
+
+    They served no traffic, which is exactly why they matter: a rollout that failed is
+    the incident, and its conditions say why (the image, the port, a secret, a probe).
+    """
+    from tools.evidence import DEPLOY_LOOKBACK
+    from tools.timewindow import parse_time
+
+    earliest, latest = parse_time(start) - DEPLOY_LOOKBACK, parse_time(end)
+    found = []
+    for revision in revisions:
+        created = revision.get("create_time")
+        if revision.get("ready") is not False or not revision.get("name") or not created:
+            continue
+        if earliest <= parse_time(created) <= latest:
+            found.append(revision)
+    return found
 
 
 def _fetch_logs(project: str, kind: str, name: str, start: str, end: str, region: str | None) -> dict[str, Any]:
