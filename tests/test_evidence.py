@@ -107,3 +107,71 @@ def test_a_failed_rollout_is_labelled_by_its_message():
     (deploy,) = [i for i in items if i["type"] == "deploy"]
     assert deploy["attrs"]["failed"] and deploy["attrs"]["primary_label"] == "missing-config-or-secret"
     assert "did not become ready" in deploy["signal"]["en"] and deploy["source"] == "audit_log"
+
+
+def _hit(sig: str, labels: list[str], revision: str, ref: str, severity: str = "ERROR") -> dict:
+    return {"signature_id": sig, "labels": labels, "severity": severity, "count": 2, "services": ["app"],
+            "revisions": [revision], "first_seen": "2026-02-12T00:10:00Z", "examples": [{"raw_ref": ref}]}
+
+
+def test_a_revision_that_never_became_ready_is_evidence_not_an_idle_revision():
+    """Point 3: its logs served no traffic because it failed to start; that is the rollout incident."""
+    records = [{"timestamp": "2026-02-12T00:05:00Z", "insert_id": "a", "raw_ref": "run.googleapis.com/requests#a",
+                "resource": {"service_name": "app", "revision_name": "app-001"}, "http": {"status": 200}}]
+    hits = [_hit("ENV_VAR_MISSING", ["missing-config-or-secret", "container-crash"], "app-002",
+                 "run.googleapis.com/stderr#k")]
+    bundle = {"target": {"target_name": "app"}, "window": WINDOW, "records": records, "signature_hits": hits}
+    assert "served no traffic" in next(i for i in build_items(bundle) if i["type"] == "signature")["excluded"]
+    items = build_items({**bundle, "failed_revisions": ["app-002"]})
+    assert next(i for i in items if i["type"] == "signature")["excluded"] is None
+
+
+def test_failed_revisions_are_those_created_for_the_window_that_never_became_ready():
+    from tools.investigate_sources import failed_revisions
+
+    revisions = [
+        {"name": "p/revisions/app-003", "short_name": "app-003", "ready": False, "create_time": "2026-02-12T00:20:00Z"},
+        {"name": "p/revisions/app-002", "short_name": "app-002", "ready": True, "create_time": "2026-02-12T00:10:00Z"},
+        {"name": "p/revisions/app-001", "short_name": "app-001", "ready": False, "create_time": "2026-01-01T00:00:00Z"},
+        {"name": "p/revisions/app-000", "short_name": "app-000", "ready": None, "create_time": "2026-02-12T00:00:00Z"},
+    ]
+    found = failed_revisions(revisions, "2026-02-12T00:00:00Z", "2026-02-12T01:00:00Z")
+    assert [r["short_name"] for r in found] == ["app-003"]
+
+
+def test_a_specific_failure_explains_the_wrapper_in_its_revision():
+    """Point 2: "revision not ready" and exit(1) are consequences; the missing variable is the symptom."""
+    cond = {"type": "Ready", "state": "CONDITION_FAILED", "raw_ref": "p/revisions/app-002#conditions[0]",
+            "revision": "app-002", "timestamp": "2026-02-12T00:11:00Z",
+            "message": "Revision 'app-002' is not ready and cannot serve traffic. The user-provided container failed "
+                       "to start and listen on the port defined provided by the PORT=8080 environment variable."}
+    hits = [_hit("ENV_VAR_MISSING", ["missing-config-or-secret", "container-crash"], "app-002",
+                 "run.googleapis.com/stderr#k"),
+            _hit("CONTAINER_EXIT", ["container-crash", "job-task-failure"], "app-002",
+                 "run.googleapis.com/varlog/system#e", severity="WARNING"),
+            _hit("CONTAINER_EXIT", ["container-crash", "job-task-failure"], "app-003",
+                 "run.googleapis.com/varlog/system#f", severity="WARNING")]
+    hits[2]["services"] = ["app"]
+    items = build_items({"target": {"target_name": "app"}, "window": WINDOW, "signature_hits": hits[:2],
+                         "conditions": [cond]})
+    condition = next(i for i in items if i["type"] == "condition")
+    exit_item = next(i for i in items if i["attrs"].get("signature_id") == "CONTAINER_EXIT")
+    cause = next(i for i in items if i["attrs"].get("signature_id") == "ENV_VAR_MISSING")
+    for wrapper in (condition, exit_item):
+        assert wrapper["attrs"]["explained_by"] == cause["id"]
+        assert wrapper["attrs"]["primary_label"] == "missing-config-or-secret"
+    assert "job-task-failure" in exit_item["attrs"]["labels"][2:], "the wrapper's own label stays, behind"
+    assert "explained_by" not in cause["attrs"]
+
+    other = build_items({"target": {"target_name": "app"}, "window": WINDOW,
+                         "signature_hits": [hits[0], hits[2]]})
+    elsewhere = next(i for i in other if i["attrs"].get("signature_id") == "CONTAINER_EXIT")
+    assert "explained_by" not in elsewhere["attrs"], "an exit in another revision is not explained by this one's error"
+
+
+def test_a_platform_symptom_is_not_folded_into_another_of_the_same_specificity():
+    hits = [_hit("PYTHON_TRACEBACK", ["container-crash"], "app-002", "run.googleapis.com/stderr#t"),
+            _hit("STARTUP_TCP_PROBE_FAILED", ["startup-probe-failure", "port-bind-mismatch", "container-crash"],
+                 "app-002", "run.googleapis.com/varlog/system#p")]
+    items = build_items({"target": {"target_name": "app"}, "window": WINDOW, "signature_hits": hits})
+    assert not any("explained_by" in i["attrs"] for i in items)

@@ -21,6 +21,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
+from tools.evidence_fold import fold_wrappers
 from tools.evidence_items import (
     LIVE_SOURCES,
     SEVERITY,
@@ -268,7 +269,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     `bundle` keys (all optional but target/window): target{target_name...},
     window{start, end} (datetimes or RFC 3339), records, signature_hits,
     settings, findings, deploy_events, conditions, executions,
-    trello_rows, card, traffic, metrics, located_errors
+    trello_rows, card, traffic, metrics, located_errors, failed_revisions
     (tools.stack_frames.locate_errors).
     """
     target_name = (bundle.get("target") or {}).get("target_name")
@@ -293,10 +294,14 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     link_frames(items)
     weigh_findings_by_failing_endpoints(items, records)
     serving = serving_revisions(records, bundle.get("traffic"))
+    if serving is not None:
+        # never "served no traffic": a revision that failed to become ready is the rollout incident itself
+        serving |= set(bundle.get("failed_revisions") or [])
     mark_excluded(items, target_name, start, end, serving)
     onset = onset_time(items)
     deploys = deploy_items(bundle.get("deploy_events") or [], onset)
     mark_excluded(deploys, target_name, start, end, None)
+    fold_wrappers(items + deploys)
     _dedupe_ids(items + deploys)
     return items + deploys
 

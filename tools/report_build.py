@@ -81,12 +81,14 @@ def _t(key: str, lang: str, **values: Any) -> str:
 # -- evidence selection --------------------------------------------------------
 
 def _kind_lists(candidate: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> list[list[str]]:
-    """The candidate's item ids per kind, strongest first within each kind."""
+    """The candidate's item ids per kind, strongest first within each kind; a wrapper a specific
+    failure explains comes after it, however loud (tools/evidence_fold.py)."""
     lists = []
     for kind in (*CITE_ORDER, "against", "baseline"):
         ids = [i for i in candidate.get("kinds", {}).get(kind, []) if i in by_id]
         if kind != "location":  # frames are already most frequent first
-            ids.sort(key=lambda i: -float(by_id[i].get("strength", 0)))
+            ids.sort(key=lambda i: (bool((by_id[i].get("attrs") or {}).get("explained_by")),
+                                    -float(by_id[i].get("strength", 0))))
         if ids:
             lists.append(ids)
     return lists

@@ -223,6 +223,8 @@ def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dic
                     key = section
                 if all(item is not other for k in kinds for _, other in kinds[k]):
                     kinds[key].append((clause, item))
+    for matches in kinds.values():  # a cause is cited before the wrappers it explains (tools/evidence_fold.py)
+        matches.sort(key=lambda match: bool((match[1].get("attrs") or {}).get("explained_by")))
     flags = {k for k in KIND_ORDER if kinds[k]}
     location = _linked(items, kinds["runtime_symptom"] + kinds["secondary_symptom"])
     # `context:` clauses name settings a reader needs next to the symptom (e.g. the max instances a

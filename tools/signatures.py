@@ -101,6 +101,8 @@ def _validate(sig: Any, index: int, labels: set[str], where: Path) -> dict[str, 
         compiled = re.compile(sig["regex"], re.IGNORECASE)
     except re.error as exc:
         raise InputError(f"{where}: signature {sid} has a bad regex: {exc}") from exc
+    if sig.get("specificity", 3) not in (1, 2, 3):
+        raise InputError(f"{where}: signature {sid} has specificity {sig['specificity']!r}; use 1, 2 or 3")
     if compiled.groupindex:
         raise InputError(f"{where}: signature {sid} uses named groups (they clash in the combined prescreen)")
     return sig
@@ -124,6 +126,10 @@ def load_signatures(path: str | Path | None = None) -> list[dict[str, Any]]:
         if sig["id"] in seen:
             raise InputError(f"{where}: duplicate signature id {sig['id']}")
         seen.add(sig["id"])
+    for sig in sigs:
+        unknown = set(sig.get("explains") or []) - seen
+        if unknown:
+            raise InputError(f"{where}: signature {sig['id']} explains unknown signatures {sorted(unknown)}")
     return sigs
 
 
