@@ -104,12 +104,39 @@ def request_items(records: list[dict[str, Any]], target_name: str | None,
     errors = sum(len(g) for c, g in by_code.items() if c >= 500 or c == 429)
     first = min(requests, key=lambda r: r.get("timestamp", ""))
     values = {"requests": total, "errors": errors, "error_rate_pct": f"{100 * errors / total:.2f}"}
+    peak = minute_peaks(requests)
     items.append(make_item(
         "traffic", "traffic", "cloud_logging", first.get("raw_ref", ""), first.get("timestamp", ""),
-        static=False, attrs={"requests": total, "errors": errors, "error_rate": round(errors / total, 5)},
+        static=False, attrs={"requests": total, "errors": errors, "error_rate": round(errors / total, 5), **peak},
         confidence="medium", strength=0.5, signal=render_signal(["traffic"], values), service=target_name,
     ))
     return items
+
+
+BAD_MINUTE_RATE = 0.05  # a minute is failing when this share of its requests got 5xx/429 ...
+BAD_MINUTE_MIN = 3  # ... and at least this many did
+
+
+def minute_peaks(requests: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per-minute 5xx/429 figures: a busy window's average hides a burst, a minute does not.
+
+    `bad_minutes` counts minutes at or above BAD_MINUTE_RATE with BAD_MINUTE_MIN errors;
+    `peak_minute` is the worst one (by errors) and `peak_minute_rate` its share.
+    """
+    totals: dict[str, int] = {}
+    errors: dict[str, int] = {}
+    for record in requests:
+        minute = str(record.get("timestamp") or "")[:16]
+        totals[minute] = totals.get(minute, 0) + 1
+        status = int(record["http"]["status"])
+        if status >= 500 or status == 429:
+            errors[minute] = errors.get(minute, 0) + 1
+    bad = [m for m, n in errors.items() if n >= BAD_MINUTE_MIN and n / totals[m] >= BAD_MINUTE_RATE]
+    if not errors:
+        return {"bad_minutes": 0, "peak_minute": None, "peak_minute_errors": 0, "peak_minute_rate": 0.0}
+    worst = max(errors, key=lambda m: (errors[m], m))
+    return {"bad_minutes": len(bad), "peak_minute": worst, "peak_minute_errors": errors[worst],
+            "peak_minute_rate": round(errors[worst] / totals[worst], 4)}
 
 
 SLOW_FACTOR = 5  # a request is slow when it takes 5x the median and at least SLOW_MIN_MS

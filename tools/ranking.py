@@ -1,11 +1,13 @@
 """Deterministic ranking of root-cause candidates.
 
-Order: confidence level, then whether a runtime symptom was measured (what
-happened beats what could happen), then evidence strength (the rule score), then the
-earlier onset, then the label's place in the taxonomy, so the same evidence
-always gives the same report. When nothing rises above low, the top
-candidate is `healthy`: a report should not announce a cause on one weak
-signal, and a quiet window is a legitimate answer.
+Order: whether a runtime symptom was measured at all (what happened beats what
+could happen, whatever the confidence), then confidence level, then a symptom
+of the label's own over a shared one, then evidence strength (the rule score),
+then the earlier onset, then the label's place in the taxonomy, so the same
+evidence always gives the same report. When nothing rises above low and the
+window shows no failure (`failure_signs`), the top candidate is `healthy`: a
+quiet window is a legitimate answer, but one with failed deploys or bursts
+of 5xx is never called healthy.
 """
 
 from __future__ import annotations
@@ -34,8 +36,14 @@ def _order(label: str) -> int:
     return labels.index(label) if label in labels else len(labels)
 
 
+_MEASURED = {"runtime_symptom", "secondary_symptom"}
+_FAILING = {"ERROR", "CRITICAL", "ALERT", "EMERGENCY"}
+_PLATFORM_KINDS = {"system", "requests", "audit_activity", "audit_system_event"}
+
+
 def sort_key(candidate: dict[str, Any]) -> tuple[Any, ...]:
     return (
+        not _MEASURED & set(candidate.get("flags", [])),  # a measured symptom outranks any inference
         -LEVELS.get(candidate["confidence"], 0),
         "runtime_symptom" not in candidate.get("flags", []),  # measured beats inferred at the same level
         -float(candidate.get("score", 0.0)),
@@ -52,6 +60,31 @@ def cited_items(candidate: dict[str, Any]) -> list[str]:
             if item_id not in ids:
                 ids.append(item_id)
     return ids
+
+
+def failure_signs(items: list[dict[str, Any]]) -> list[str]:
+    """What forbids a `healthy` verdict, one line each; [] when the window earns it.
+
+    Healthy needs affirmative evidence: no minute with 5xx/429 at or above the per-minute
+    threshold, no failed deploy or revision, no failed execution, no platform failure
+    message (a kill, a probe failure, a timeout) at ERROR or above.
+    """
+    signs: list[str] = []
+    for item in items:
+        if item.get("excluded"):
+            continue
+        attrs, kind = item.get("attrs") or {}, item["type"]
+        if kind == "traffic" and attrs.get("bad_minutes"):
+            signs.append(f"{attrs['bad_minutes']} minute(s) with 5xx/429 at or above 5% (worst {attrs['peak_minute']}: "
+                         f"{attrs['peak_minute_errors']} errors, {100 * attrs['peak_minute_rate']:.0f}%)")
+        elif kind in ("condition", "deploy") and attrs.get("failed"):
+            signs.append(f"failed {kind} ({item['raw_ref']})")
+        elif kind == "execution" and (attrs.get("failed_count") or 0) > 0:
+            signs.append(f"failed execution ({item['raw_ref']})")
+        elif (kind == "signature" and not attrs.get("context") and attrs.get("log_kind") in _PLATFORM_KINDS
+              and str(attrs.get("severity") or "").upper() in _FAILING):
+            signs.append(f"platform failure message {attrs.get('signature_id')} ({item['raw_ref']})")
+    return signs
 
 
 def healthy_candidate(items: list[dict[str, Any]], config: dict[str, Any]) -> dict[str, Any] | None:
@@ -90,8 +123,11 @@ def rank(items: list[dict[str, Any]], config: dict[str, Any] | None = None,
         candidate["items"] = cited_items(candidate)
     if not any(LEVELS[c["confidence"]] > 0 for c in emitted):
         healthy = healthy_candidate(items, config)
-        if healthy is not None:
+        if healthy is not None and not failure_signs(items):
             emitted = [healthy] + emitted
+        elif healthy is not None and not emitted:
+            healthy["confidence"] = "low"  # the only thing left to say, and it says little
+            emitted = [healthy]
     ranked = emitted[:limit]
     for position, candidate in enumerate(ranked, start=1):
         candidate["rank"] = position
