@@ -256,10 +256,38 @@ def failed_revisions(revisions: list[dict[str, Any]], start: str, end: str) -> l
     return found
 
 
-def _fetch_logs(project: str, kind: str, name: str, start: str, end: str, region: str | None) -> dict[str, Any]:
-    from tools.cloud_logging import fetch_logs
+LOG_LIMIT = 50_000  # entries read in window order
+FULL_LIMIT = 200_000  # non-2xx and non-request entries, read whole when the window is busier than LOG_LIMIT
 
-    return fetch_logs(project, kind, name, start, end, region=region, limit=50000)
+
+def _fetch_logs(project: str, kind: str, name: str, start: str, end: str, region: str | None) -> dict[str, Any]:
+    """The window's entries; when there are more than LOG_LIMIT, everything but the 2xx requests is read whole.
+
+    A busy window's failure is rarely in its first 50,000 entries, and almost all of those are
+    200s that only need counting. A second query (`NOT httpRequest.status<400`) reads every
+    error, platform, application and audit line; the data gap says what was cut and by how much.
+    """
+    from tools.cloud_logging import fetch_logs, fetch_logs_iter
+    from tools.log_fetch import LogFetch
+
+    first = fetch_logs(project, kind, name, start, end, region=region, limit=LOG_LIMIT)
+    if not first.get("truncated"):
+        return first
+    base = fetch_logs_iter(project, kind, name, start, end, region=region).filter
+    rest = LogFetch(project, f"{base}\nNOT httpRequest.status<400", FULL_LIMIT,
+                    subject=f"non-2xx and non-request logs for {kind} {name}")
+    seen = {r["insert_id"] for r in first["records"]}
+    added = [r for r in rest.records() if r["insert_id"] not in seen]
+    records = sorted(first["records"] + added, key=lambda r: r["timestamp"])
+    gaps = list(first.get("data_gaps") or []) + list(rest.data_gaps or [])
+    cut = "and that read was cut too" if rest.truncated else "read whole"
+    gaps.append(_gap("cloud_logging", f"2xx request volume after the first {LOG_LIMIT:,} entries",
+                     f"the window holds more than {LOG_LIMIT} entries: 2xx requests were read from the first "
+                     f"{LOG_LIMIT} only ({first['records'][-1]['timestamp'] if first['records'] else start} on is "
+                     f"sampled); every non-2xx and non-request entry ({len(added)} more) was {cut}, so "
+                     "window-wide error rates are overstated", "crobs fetch-metrics (request_count by "
+                     "response_code_class) for the true 2xx volume"))
+    return {**first, "records": records, "truncated": rest.truncated, "data_gaps": gaps}
 
 
 def _run(function: str, project: str, region: str, name: str) -> dict[str, Any]:
