@@ -175,3 +175,20 @@ def test_a_platform_symptom_is_not_folded_into_another_of_the_same_specificity()
                  "app-002", "run.googleapis.com/varlog/system#p")]
     items = build_items({"target": {"target_name": "app"}, "window": WINDOW, "signature_hits": hits})
     assert not any("explained_by" in i["attrs"] for i in items)
+
+
+def test_a_failed_condition_that_names_its_cause_explains_the_rollout_wrapper():
+    """A revision condition quoting a missing secret version is as specific as a log line saying so."""
+    cond = {"type": "Ready", "state": "CONDITION_FAILED", "raw_ref": "p/revisions/app-002#conditions[0]",
+            "revision": "app-002", "timestamp": "2026-02-12T00:11:00Z",
+            "message": "spec.template.spec.containers[0].env[3].value_from.secret_key_ref.name: Secret "
+                       "projects/1/secrets/API_KEY/versions/latest was not found"}
+    hits = [_hit("REVISION_NOT_READY", ["image-or-deploy-failure"], "app-002",
+                 "cloudaudit.googleapis.com/system_event#n")]
+    items = build_items({"target": {"target_name": "app"}, "window": WINDOW, "signature_hits": hits,
+                         "conditions": [cond]})
+    condition = next(i for i in items if i["type"] == "condition")
+    wrapper = next(i for i in items if i["type"] == "signature")
+    assert condition["attrs"]["primary_label"] == "missing-config-or-secret"
+    assert wrapper["attrs"]["explained_by"] == condition["id"]
+    assert wrapper["attrs"]["primary_label"] == "missing-config-or-secret"

@@ -59,9 +59,15 @@ def item_specificity(item: dict[str, Any]) -> int | None:
 
 
 def _explainer(item: dict[str, Any]) -> bool:
+    """A failure message that names its cause: a log line, or a failed condition or audit entry whose
+    message matched a specific signature (a missing secret version said in a revision's condition)."""
     attrs = item.get("attrs") or {}
-    return (item["type"] == "signature" and not item.get("excluded") and not attrs.get("context")
-            and bool(attrs.get("labels")) and str(attrs.get("severity") or "").upper() in _FAILURE)
+    if item.get("excluded") or not attrs.get("labels"):
+        return False
+    if item["type"] in ("condition", "deploy"):
+        return bool(attrs.get("failed")) and item_specificity(item) == SPECIFIC and not attrs.get("explained_by")
+    return (item["type"] == "signature" and not attrs.get("context")
+            and str(attrs.get("severity") or "").upper() in _FAILURE)
 
 
 def _same_scope(wrapper: dict[str, Any], cause: dict[str, Any]) -> bool:
