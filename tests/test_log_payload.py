@@ -50,3 +50,8 @@ def test_an_error_already_in_the_message_is_not_repeated_and_plain_payloads_fall
     assert payload_text({"count": 3, "path": "/x"}) is None
     record = normalize_entry(_entry({"count": 3}))
     assert record["message"] == '{"count":3}' and record["severity"] == "DEFAULT"
+
+
+def test_rust_tracing_fields_are_part_of_the_line():
+    text = payload_text({"message": "started!", "fields": {"args": "Args { api_port: 8765 }"}, "target": "svc"})
+    assert text == "started!\nArgs { api_port: 8765 }"

@@ -32,6 +32,7 @@ from tools.evidence_items import (
     setting_value,
     value_text,
 )
+from tools.evidence_listen import listen_items
 from tools.evidence_runtime import (
     condition_items,
     execution_items,
@@ -290,6 +291,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         + user_report_items(bundle.get("trello_rows") or [], bundle.get("card"), window_start)
         + metric_items(bundle.get("metrics"), target_name)
         + frame_items(bundle.get("located_errors") or [])
+        + listen_items(records, settings)
     )
     link_frames(items)
     weigh_findings_by_failing_endpoints(items, records)

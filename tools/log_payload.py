@@ -5,7 +5,7 @@ Cloud Run puts JSON lines on stdout/stderr into `jsonPayload`, and only a
 their own fields: pino and bunyan a numeric `level` and `msg`, zap `level`
 and `msg` with `error`/`stacktrace`, logrus `level`/`msg`/`error`, winston
 `level`/`message`/`stack`, structlog `event`/`level`/`exception`, Python
-logging `levelname`. An entry whose severity is DEFAULT while its payload
+logging `levelname`, Rust tracing `fields`. An entry whose severity is DEFAULT while its payload
 says `"level": 50` is an error, and its failure text is often in `err.message`
 or `stack`, not in `msg`. Reading only `message` misses both.
 """
@@ -57,6 +57,11 @@ def payload_text(payload: dict[str, Any]) -> str | None:
         for text in _strings(payload.get(key)):
             if not any(text in seen for seen in parts):
                 parts.append(text)
+    fields = payload.get("fields")  # Rust tracing's JSON: the event's message and its fields live here
+    if isinstance(fields, dict):
+        for value in fields.values():
+            if isinstance(value, str) and value.strip() and not any(value in seen for seen in parts):
+                parts.append(value)
     if not parts:
         return None
     return "\n".join(parts[:_MAX_PARTS])
