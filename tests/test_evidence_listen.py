@@ -35,3 +35,26 @@ def test_an_app_that_also_announces_the_container_port_is_fine():
     assert listen_items([_line("Listening on port 3000")],
                         [{"setting": "container_port", "value": "3000", "source": "cloud_run_service"}]) == []
     assert listen_items([_line("Listening on port 3000", kind="system")], PORT_8080) == [], "platform lines are not"
+
+
+def test_a_localhost_banner_from_a_revision_that_served_requests_is_not_a_bind_failure():
+    """Node/Hono print "listening on http://localhost:8080" while bound to every interface."""
+    from tools.evidence import build_items
+
+    served = {"timestamp": "2026-02-12T00:11:00Z", "insert_id": "r", "raw_ref": "run.googleapis.com/requests#r",
+              "log_kind": "requests", "resource": {"service_name": "app", "revision_name": "api-00002"},
+              "http": {"status": 200}}
+    banner = {**_line("Server listening on http://localhost:8080"), "resource": {"service_name": "app",
+                                                                                 "revision_name": "api-00002"}}
+    hit = {"signature_id": "ADDRESS_IN_USE_OR_LOCALHOST", "labels": ["port-bind-mismatch"], "severity": "ERROR",
+           "count": 1, "services": ["app"], "revisions": ["api-00002"], "first_seen": "2026-02-12T00:10:00Z",
+           "examples": [{"raw_ref": "run.googleapis.com/stderr#x"}]}
+    window = {"start": "2026-02-12T00:00:00Z", "end": "2026-02-12T01:00:00Z"}
+    items = build_items({"target": {"target_name": "app"}, "window": window, "records": [banner, served],
+                         "signature_hits": [hit]})
+    (claim,) = [i for i in items if i["type"] == "signature"]
+    assert "served requests" in claim["excluded"]
+    assert not any(i["attrs"].get("signature_id") == "LISTENS_ELSEWHERE" for i in items)
+    alone = build_items({"target": {"target_name": "app"}, "window": window, "records": [banner],
+                         "signature_hits": [hit]})
+    assert all(i["excluded"] is None for i in alone if i["type"] == "signature")

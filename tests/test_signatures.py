@@ -77,8 +77,9 @@ def test_log_kind_restricts_where_a_text_counts():
 
 def test_successful_request_entries_are_never_matched():
     text = "The request was aborted because there was no available instance."
-    assert match_records([rec(text, kind="requests", status=200)]) == []
-    assert match_records([rec(text, kind="requests", status=204)]) == []
+    # Cloud Run logs a 2xx request at INFO
+    assert match_records([rec(text, kind="requests", status=200) | {"severity": "INFO"}]) == []
+    assert match_records([rec(text, kind="requests", status=204) | {"severity": "INFO"}]) == []
     hits = match_records([rec(text, kind="requests", status=429)])
     assert [h["signature_id"] for h in hits] == ["NO_AVAILABLE_INSTANCE"]
     assert hits[0]["http_status"] == 429
@@ -164,3 +165,15 @@ def test_prescreen_uses_required_fragments_for_every_signature():
     matcher = SignatureMatcher([{**SIGS[0], "id": "A", "regex": "abc"}, {**SIGS[0], "id": "B", "regex": "abcdef"}])
     assert [s["id"] for s in matcher.match_message("xx ABCDEF yy", "system")] == ["A", "B"]
     assert matcher.match_message("xx ABD yy", "system") == []
+
+
+def test_a_2xx_request_cloud_run_logged_at_warning_is_read():
+    """A stream cut by a shutdown is logged as a 200 with "Truncated response body" at WARNING."""
+    from tools.signatures import SignatureMatcher
+
+    matcher = SignatureMatcher()
+    text = ("Truncated response body. Usually implies that the request timed out or the application exited "
+            "before the response was finished.")
+    record = {"log_kind": "requests", "message": text, "severity": "WARNING", "http": {"status": 200}}
+    assert [s["id"] for s in matcher.match(record)] == ["TRUNCATED_RESPONSE"]
+    assert matcher.match({**record, "severity": "INFO"}) == [], "ordinary 2xx entries are not scanned"

@@ -32,7 +32,7 @@ from tools.evidence_items import (
     setting_value,
     value_text,
 )
-from tools.evidence_listen import listen_items
+from tools.evidence_listen import contradict_bind_claims, listen_items
 from tools.evidence_runtime import (
     condition_items,
     execution_items,
@@ -300,6 +300,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         # never "served no traffic": a revision that failed to become ready is the rollout incident itself
         serving |= set(bundle.get("failed_revisions") or [])
     mark_excluded(items, target_name, start, end, serving)
+    contradict_bind_claims(items, records)
     onset = onset_time(items)
     deploys = deploy_items(bundle.get("deploy_events") or [], onset)
     mark_excluded(deploys, target_name, start, end, None)

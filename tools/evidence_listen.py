@@ -52,9 +52,29 @@ def _container_port(settings: list[dict[str, Any]]) -> tuple[int, bool]:
     return DEFAULT_PORT, False
 
 
+def served_revisions(records: list[dict[str, Any]]) -> set[str]:
+    """Revisions that answered at least one request with a 2xx/3xx: measured proof they listen on $PORT."""
+    return {str((r.get("resource") or {}).get("revision_name")) for r in records
+            if r.get("http") and (r["http"].get("status") or 0) and int(r["http"]["status"]) < 400
+            and (r.get("resource") or {}).get("revision_name")}
+
+
+def contradict_bind_claims(items: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
+    """A "listening on localhost" line from a revision that served requests is not a bind failure
+    (Node's and Hono's banners say localhost while listening on every interface): exclude it, saying why."""
+    served = served_revisions(records)
+    for item in items:
+        attrs = item.get("attrs") or {}
+        if item["type"] == "signature" and attrs.get("primary_label") == "port-bind-mismatch" \
+                and item.get("revisions") and set(item["revisions"]) <= served and not item.get("excluded"):
+            item["excluded"] = (f"revision {item['revisions'][0]} served requests, so it listens where "
+                                "Cloud Run reaches it")
+
+
 def listen_items(records: list[dict[str, Any]], settings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One item per revision whose startup lines never announce the container port on a reachable address."""
     port, explicit = _container_port(settings)
+    served = served_revisions(records)
     by_revision: dict[str, list[tuple[dict[str, Any], str | None, int]]] = {}
     for record in records:
         if record.get("http") or record.get("log_kind") not in ("stdout", "stderr"):
@@ -65,8 +85,8 @@ def listen_items(records: list[dict[str, Any]], settings: list[dict[str, Any]]) 
     items = []
     for revision, seen in sorted(by_revision.items()):
         reachable = [s for s in seen if s[2] == port and s[1] not in _LOOPBACK]
-        if reachable:
-            continue
+        if reachable or revision in served:
+            continue  # it answered requests, so it listens where Cloud Run reaches it, whatever it printed
         record, host, where = next((s for s in seen if s[1] in _LOOPBACK), seen[0])
         loopback = host in _LOOPBACK
         said = f"{host}:{where}" if host else f"port {where}"

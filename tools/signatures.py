@@ -254,10 +254,12 @@ class SignatureMatcher:
 
     @staticmethod
     def wants(record: LogRecord) -> bool:
-        """False for successful (2xx) request entries: healthy traffic never carries a failure signature."""
+        """False for successful (2xx) request entries Cloud Run logged at INFO: healthy traffic carries no
+        failure signature. A 2xx at WARNING does ("Truncated response body": a stream cut by a shutdown)."""
         if record.get("log_kind") == "requests":
             status = (record.get("http") or {}).get("status")
-            if status is not None and 200 <= status < 300:
+            quiet = str(record.get("severity") or "DEFAULT").upper() in ("DEFAULT", "DEBUG", "INFO", "NOTICE")
+            if status is not None and 200 <= status < 300 and quiet:
                 return False
         return bool(record.get("message"))
 
