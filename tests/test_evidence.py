@@ -192,3 +192,14 @@ def test_a_failed_condition_that_names_its_cause_explains_the_rollout_wrapper():
     assert condition["attrs"]["primary_label"] == "missing-config-or-secret"
     assert wrapper["attrs"]["explained_by"] == condition["id"]
     assert wrapper["attrs"]["primary_label"] == "missing-config-or-secret"
+
+
+def test_the_request_that_triggers_an_instance_start_counts_as_a_cold_start():
+    """It arrives (and is logged with its arrival time) a moment before "Starting new instance"."""
+    records = [_request(f"2026-02-12T00:{m:02d}:00Z", 40, f"r{m}") for m in range(10, 40)]
+    starts = [{"timestamp": f"2026-02-12T00:{m:02d}:00.500Z", "insert_id": f"s{m}", "message": "Starting new "
+               "instance. Reason: AUTOSCALING", "raw_ref": f"run.googleapis.com/varlog/system#s{m}",
+               "resource": {"service_name": "app", "revision_name": "app-001"}} for m in (41, 45, 50)]
+    slow = [_request(f"2026-02-12T00:{m:02d}:00.100Z", 23000, f"slow{m}") for m in (41, 45, 50)]
+    items = build_items({"target": {"target_name": "app"}, "window": WINDOW, "records": records + starts + slow})
+    assert next(i for i in items if i["type"] == "latency")["attrs"]["cold_start_share"] == 1.0

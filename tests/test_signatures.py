@@ -177,3 +177,11 @@ def test_a_2xx_request_cloud_run_logged_at_warning_is_read():
     record = {"log_kind": "requests", "message": text, "severity": "WARNING", "http": {"status": 200}}
     assert [s["id"] for s in matcher.match(record)] == ["TRUNCATED_RESPONSE"]
     assert matcher.match({**record, "severity": "INFO"}) == [], "ordinary 2xx entries are not scanned"
+
+
+def test_gvisor_syscall_warnings_are_context_not_a_symptom():
+    """gVisor's own text says it is very likely safe to ignore: a sign of gen1, not a failure."""
+    from tools.signatures import load_signatures
+
+    (sig,) = [s for s in load_signatures() if s["id"] == "GEN1_UNSUPPORTED_SYSCALL"]
+    assert sig["context"] is True

@@ -142,6 +142,9 @@ def minute_peaks(requests: list[dict[str, Any]]) -> dict[str, Any]:
 SLOW_FACTOR = 5  # a request is slow when it takes 5x the median and at least SLOW_MIN_MS
 SLOW_MIN_MS = 1000.0
 COLD_START_LEAD_S = 60  # a slow request within this many seconds after an instance start
+# ... or just before it: the request that makes Cloud Run start an instance arrives (and is logged with
+# its arrival time) a moment before the "Starting new instance" line
+COLD_START_TRIGGER_S = 10
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -165,7 +168,8 @@ def latencymake_item(records: list[dict[str, Any]], requests: list[dict[str, Any
     after_start = 0
     for record in slow:
         when = parse_time(record["timestamp"])
-        if any(timedelta(0) <= when - start <= timedelta(seconds=COLD_START_LEAD_S) for start in starts):
+        if any(-timedelta(seconds=COLD_START_TRIGGER_S) <= when - start <= timedelta(seconds=COLD_START_LEAD_S)
+               for start in starts):
             after_start += 1
     slowest = max(timed, key=lambda r: float(r["http"]["latency_ms"]))
     values = {"p50_s": f"{p50 / 1000:.2f}", "p99_s": f"{p99 / 1000:.2f}", "max_s":
