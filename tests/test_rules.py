@@ -190,3 +190,19 @@ def test_context_settings_are_cited_but_never_scored():
     assert cand["kinds"]["context"] == ["cap"] and "context" not in cand["flags"]
     assert (cand["confidence"], cand["score"]) == (bare["confidence"], bare["score"])
     assert evaluate(with_cap[1:], config) == []  # context alone never makes a candidate
+
+
+def test_a_container_that_ran_argues_against_an_image_failure_and_a_failed_rollout_against_a_regression():
+    """The rollout failed for why the container did not become ready; it never served, so nothing regressed."""
+    failed = runtime("c", "condition", failed=True, labels=["image-or-deploy-failure"],
+                     primary_label="image-or-deploy-failure", label_count=1)
+    deploy = runtime("d", "deploy", failed=None, minutes_before_onset=1)
+    probe = runtime("p", "signature", signature_id="STARTUP_TCP_PROBE_FAILED", context=False,
+                    labels=["startup-probe-failure", "port-bind-mismatch", "container-crash"],
+                    primary_label="startup-probe-failure", label_count=3)
+    errors = runtime("s", "status", status_class="5xx", count=5)
+    before = by_label(evaluate([failed, deploy, errors]))
+    after = by_label(evaluate([failed, deploy, errors, probe]))
+    assert after["image-or-deploy-failure"]["kinds"]["against"] == ["p"]
+    assert after["image-or-deploy-failure"]["score"] < before["image-or-deploy-failure"]["score"]
+    assert before["bad-deploy-regression"]["kinds"]["against"] == ["c"]
