@@ -273,3 +273,28 @@ def test_cloud_build_deploy_before_the_final_images_push(tmp_path):
     (tmp_path / "cloudbuild.yaml").write_text(build.replace("{push}", push))
     assert not [s for s in scan_deploy_config(str(tmp_path))["settings"]
                 if s["setting"] == "image_pushed_after_deploy"]
+
+
+def test_a_service_named_by_a_variable_is_resolved_from_the_file():
+    """`gcloud run deploy "$BACKEND_SERVICE"` in a workflow whose env block names it: the settings belong to
+    that service, not to a literal `$BACKEND_SERVICE` that matches no target and gets them excluded."""
+    from tools.deploy_gcloud import resolve_name, scan_gcloud, variables
+
+    workflow = """env:
+  BACKEND_SERVICE: orbis-api
+jobs:
+  deploy:
+    steps:
+      - run: |
+          gcloud run deploy "$BACKEND_SERVICE" \\
+            --min-instances=0 \\
+            --memory=1Gi
+          gcloud run deploy ${{ env.OTHER }} --memory=2Gi
+"""
+    assert variables(workflow)["BACKEND_SERVICE"] == "orbis-api"
+    assert resolve_name("${{ env.BACKEND_SERVICE }}", {"BACKEND_SERVICE": "api"}) == "api"
+    assert resolve_name("${SVC}", {}) == "${SVC}", "an unknown variable stays as written"
+    settings, _ = scan_gcloud(".github/workflows/deploy.yml", workflow)
+    by_setting = {(s["setting"], s["target_name"]): s for s in settings}
+    assert by_setting[("min_instances", "orbis-api")]["raw_ref"] == ".github/workflows/deploy.yml:8"
+    assert ("memory", "${{ env.OTHER }}") in by_setting, "unresolvable: kept as written"

@@ -80,7 +80,31 @@ def _yaml_arg_lists(text: str) -> list[list[tuple[str, int]]]:
     return found
 
 
-def _parse_command(tokens: list[tuple[str, int]], rel: str) -> tuple[list[Setting], dict[str, Any]] | None:
+_ASSIGNMENT = re.compile(r"^\s*(?:export\s+|-\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s*(?::|\?=|:=|=)\s*"
+                         r"[\"']?(?P<value>[a-z0-9][a-z0-9._-]*)[\"']?\s*$", re.MULTILINE)
+_REFERENCE = re.compile(r"^\$\{\{\s*env\.(?P<a>\w+)\s*\}\}$|^\$\{(?P<b>\w+)\}$|^\$(?P<c>\w+)$|^\$\((?P<d>\w+)\)$")
+
+
+def variables(text: str) -> dict[str, str]:
+    """Names a file gives its service in plain assignments: a workflow `env:` block (`SERVICE: api`),
+    shell `SERVICE=api` / `export SERVICE=api`, Makefile `SERVICE ?= api`. The first value wins."""
+    found: dict[str, str] = {}
+    for match in _ASSIGNMENT.finditer(text):
+        found.setdefault(match.group("key"), match.group("value"))
+    return found
+
+
+def resolve_name(name: str | None, names: dict[str, str]) -> str | None:
+    """`$SERVICE`, `${SERVICE}`, `${{ env.SERVICE }}`, `$(SERVICE)` resolved from the file, else as written."""
+    match = _REFERENCE.match(name or "")
+    if not match:
+        return name
+    key = next(v for v in match.groups() if v)
+    return names.get(key, name)
+
+
+def _parse_command(tokens: list[tuple[str, int]], rel: str,
+                   names: dict[str, str] | None = None) -> tuple[list[Setting], dict[str, Any]] | None:
     data = deploy_settings()
     words = [t for t, _ in tokens]
     try:
@@ -101,13 +125,14 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str) -> tuple[list[Settin
             break
     if command is None:
         return None
-    name = words[index] if index < len(words) and not words[index].startswith("-") else None
+    written = words[index] if index < len(words) and not words[index].startswith("-") else None
+    name = resolve_name(written, names or {})
     line = tokens[start][1]
     resource = f"gcloud run {command[0]} {name or ''}".strip()
     flags = data["gcloud_flags"]
     settings: list[Setting] = []
     command_text: list[tuple[str, int]] = []
-    i = index + (1 if name else 0)
+    i = index + (1 if written else 0)
     while i < len(tokens):
         word, word_line = tokens[i]
         if word in (";", "&&", "||", "|"):
@@ -209,8 +234,9 @@ def scan_gcloud(rel: str, text: str) -> tuple[list[Setting], list[dict[str, Any]
     settings: list[Setting] = []
     resources: list[dict[str, Any]] = []
     seen: set[tuple[str, int]] = set()
+    names = variables(text)
     for tokens in candidates:
-        parsed = _parse_command(tokens, rel)
+        parsed = _parse_command(tokens, rel, names)
         if parsed is None:
             continue
         found, resource = parsed
