@@ -298,3 +298,22 @@ jobs:
     by_setting = {(s["setting"], s["target_name"]): s for s in settings}
     assert by_setting[("min_instances", "orbis-api")]["raw_ref"] == ".github/workflows/deploy.yml:8"
     assert ("memory", "${{ env.OTHER }}") in by_setting, "unresolvable: kept as written"
+
+
+def test_gunicorn_worker_timeout_is_read_from_the_start_command_with_its_default():
+    """Point 6: gunicorn kills a request after 30 s unless told otherwise; that is a cause only below Cloud
+    Run's timeout, which the evidence step decides."""
+    from tools.deploy_dockerfile import scan_dockerfile
+    from tools.evidence import build_items
+
+    settings, _ = scan_dockerfile("Dockerfile", "FROM python:3.12\nCMD exec gunicorn --bind :$PORT app:app\n")
+    (default,) = [s for s in settings if s["setting"] == "worker_timeout_seconds"]
+    assert default["value"] == 30 and default["is_default"] is True and default["raw_ref"] == "Dockerfile:2"
+    settings_0, _ = scan_dockerfile("Dockerfile", 'FROM python\nCMD ["gunicorn", "--timeout", "0", "app:app"]\n')
+    (zero,) = [s for s in settings_0 if s["setting"] == "worker_timeout_seconds"]
+    assert zero["value"] == 0 and zero["is_default"] is False
+    window = {"start": "2026-02-12T00:00:00Z", "end": "2026-02-12T01:00:00Z"}
+    items = build_items({"target": {"target_name": "app"}, "window": window, "settings": settings + settings_0})
+    below = {i["raw_ref"]: i["attrs"]["below_run_timeout"] for i in items
+             if i["attrs"].get("setting") == "worker_timeout_seconds"}
+    assert list(below.values()) == [True, False], "30 s is below the 300 s default; 0 means no worker timeout"

@@ -108,6 +108,19 @@ def bind_address(text: str) -> str | None:
     return match.group(0) if match else None
 
 
+def worker_timeout(command: str) -> tuple[int, bool] | None:
+    """(seconds, is_default) of the app server's own worker timeout in a start command, if it has one."""
+    words = command.replace("=", " ").split()
+    for server, spec in (deploy_settings().get("app_server_timeouts") or {}).items():
+        if not any(word == server or word.endswith("/" + server) for word in words):
+            continue
+        for index, word in enumerate(words[:-1]):
+            if word in spec["flags"] and words[index + 1].isdigit():
+                return int(words[index + 1]), False
+        return int(spec["default"]), True
+    return None
+
+
 def collect_env(root: Block, env_spec: dict[str, Any]) -> tuple[list[str], list[str], int]:
     """Env var names and secret references of the first container, with the line of the first env entry."""
     container, _, matched = lookup(root, env_spec["path"][:-1])

@@ -12,7 +12,7 @@ import re
 import shlex
 from typing import Any
 
-from tools.deploy_common import bind_address
+from tools.deploy_common import bind_address, worker_timeout
 from tools.records import Setting
 
 
@@ -60,6 +60,14 @@ def _env_names(arguments: str) -> list[str]:
     return [p.split("=", 1)[0] for p in parts if "=" in p]
 
 
+def _worker_timeout(command: str, raw_ref: str, base: dict[str, Any]) -> list[Setting]:
+    found = worker_timeout(command)
+    if found is None:
+        return []
+    seconds, is_default = found
+    return [Setting(setting="worker_timeout_seconds", value=seconds, is_default=is_default, raw_ref=raw_ref, **base)]
+
+
 def scan_dockerfile(rel: str, text: str) -> tuple[list[Setting], list[dict[str, Any]]]:
     """Start command, bind address, exposed port and env names of the final stage."""
     stage: dict[str, Any] = {}
@@ -82,6 +90,7 @@ def scan_dockerfile(rel: str, text: str) -> tuple[list[Setting], list[dict[str, 
         command = " ".join(" ".join(words) for words, _ in parts)
         line = stage["CMD"][1] if "CMD" in stage else stage["ENTRYPOINT"][1]
         settings.append(Setting(setting="command", value=command, is_default=False, raw_ref=f"{rel}:{line}", **base))
+        settings.extend(_worker_timeout(command, f"{rel}:{line}", base))
         for words, part_line in reversed(parts):
             host = bind_address(" ".join(words))
             if host:
@@ -111,6 +120,7 @@ def scan_procfile(rel: str, text: str) -> tuple[list[Setting], list[dict[str, An
         base = {"source": "repository", "origin": "procfile", "resource": f"{rel}#{process}", "target_name": None}
         settings.append(Setting(setting="command", value=command, is_default=False, raw_ref=f"{rel}:{number}",
                                 **base))
+        settings.extend(_worker_timeout(command, f"{rel}:{number}", base))
         host = bind_address(command)
         if host:
             settings.append(Setting(setting="bind_address", value=host, is_default=False,

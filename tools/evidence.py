@@ -293,6 +293,10 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         + frame_items(bundle.get("located_errors") or [])
         + listen_items(records, settings)
     )
+    for item in items:  # an app server's worker timeout matters only when it is shorter than Cloud Run's
+        if item["type"] == "setting" and item["attrs"]["setting"] == "worker_timeout_seconds":
+            seconds = item["attrs"]["value"]
+            item["attrs"]["below_run_timeout"] = isinstance(seconds, int) and 0 < seconds < (timeout or 300)
     link_frames(items)
     weigh_findings_by_failing_endpoints(items, records)
     serving = serving_revisions(records, bundle.get("traffic"))
