@@ -76,6 +76,9 @@ def test_frames_resolve_only_to_a_file_whose_path_agrees_and_whose_line_exists(t
     assert RepoIndex(tmp_path).resolve("/app/bundle.js", 2) is None
     (tmp_path / "small.js").write_text("x\n" * 3)
     assert RepoIndex(tmp_path).resolve("/app/small.js", 2) == "small.js"
+    (tmp_path / "moved.py").write_text("def f():\n\n    })\n")  # the trace came from other code than this
+    assert RepoIndex(tmp_path).resolve("/app/moved.py", 2) is None  # a blank line is not a frame site
+    assert RepoIndex(tmp_path).resolve("/app/moved.py", 3) is None  # nor a closing bracket
 
 
 def test_error_line_names_the_raised_error():

@@ -137,7 +137,9 @@ class RepoIndex:
         if len(best) != 1:
             return None
         rel = "/".join(best[0])
-        return rel if self.source_line(rel, line) is not None else None
+        text = (self.source_line(rel, line) or "").strip()
+        # a frame on a blank or bracket-only line is a trace from other code than this checkout: not citable
+        return rel if text and not set(text) <= set("{}()[];,") else None
 
 
 def locate_errors(records: list[dict[str, Any]], repo: str | Path | None,
