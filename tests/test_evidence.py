@@ -203,3 +203,14 @@ def test_the_request_that_triggers_an_instance_start_counts_as_a_cold_start():
     slow = [_request(f"2026-02-12T00:{m:02d}:00.100Z", 23000, f"slow{m}") for m in (41, 45, 50)]
     items = build_items({"target": {"target_name": "app"}, "window": WINDOW, "records": records + starts + slow})
     assert next(i for i in items if i["type"] == "latency")["attrs"]["cold_start_share"] == 1.0
+
+
+def test_an_audit_row_names_its_revision_or_says_it_names_none():
+    """Point 8: never `revision ?`."""
+    named = {"timestamp": "2026-02-12T00:05:00Z", "kind": "deploy", "revision": "app-00019", "actor": "ci@x",
+             "method": "google.cloud.run.v2.Services.UpdateService", "raw_ref": "cloudaudit.googleapis.com/activity#a"}
+    unnamed = {**named, "revision": None, "raw_ref": "cloudaudit.googleapis.com/activity#b"}
+    items = build_items({"target": {"target_name": "app"}, "window": WINDOW, "deploy_events": [named, unnamed]})
+    signals = [i["signal"]["en"] for i in items if i["type"] == "deploy"]
+    assert "created revision `app-00019`" in signals[0]
+    assert "names no revision" in signals[1] and "`?`" not in signals[1]

@@ -190,7 +190,8 @@ def deploy_items(events: list[dict[str, Any]], onset: str | None) -> list[dict[s
                    "failed": failed, "minutes_before_onset": minutes, "signature_ids": sig_ids, "labels": labels,
                    "primary_label": labels[0] if labels else None, "label_count": len(labels)},
             confidence="high", strength=1.0,
-            signal=render_signal(["deploy.failed" if failed else "deploy"], values),
+            signal=render_signal([("deploy.failed" if failed else "deploy") + ("" if event.get("revision")
+                                                                               else ".unnamed")], values),
             service=event.get("service"), revisions=[event["revision"]] if event.get("revision") else [],
         ))
     return items
