@@ -6,7 +6,7 @@ import string
 
 import yaml
 
-from tools.fix_plan import _Values, fix_plan, load_remediation
+from tools.fix_plan import _Values, fix_plan, load_remediation, load_targets
 from tools.paths import DATA
 
 TARGET = {"project_id": None, "region": None, "target_type": "service", "target_name": "sitebookify"}
@@ -32,7 +32,7 @@ def test_every_label_has_both_horizons_and_only_known_placeholders():
     templates = load_remediation()
     assert taxonomy <= set(templates)
     known = {"service", "kind", "region", "project", "update", "mechanism_ref", "mechanism_symbol", "handler",
-             "tf_resource", "mechanism_note_en", "mechanism_note_ja"}
+             "tf_resource", "mechanism_note_en", "mechanism_note_ja"} | {f"target_{n}" for n in load_targets()}
     for label, entry in templates.items():
         assert set(entry) == {"immediate", "permanent"}, label
         for horizon in ("immediate", "permanent"):

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from tools.errors import InputError
+from tools.fix_targets import target_values
 from tools.paths import DATA
 
 REMEDIATION_PATH = DATA / "remediation.yaml"
@@ -24,12 +25,20 @@ _FIELDS = ("action", "expected_impact", "risk")
 
 
 @cache
-def load_remediation() -> dict[str, Any]:
+def _remediation_file() -> dict[str, Any]:
     try:
         data = yaml.safe_load(REMEDIATION_PATH.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise InputError(f"{REMEDIATION_PATH}: cannot read remediation templates: {exc}") from exc
-    return data.get("labels") or {}
+    return data if isinstance(data, dict) else {}
+
+
+def load_remediation() -> dict[str, Any]:
+    return _remediation_file().get("labels") or {}
+
+
+def load_targets() -> dict[str, Any]:
+    return _remediation_file().get("targets") or {}
 
 
 class _Values(dict):
@@ -104,6 +113,13 @@ def candidate_values(candidate: dict[str, Any], by_id: dict[str, dict[str, Any]]
     return values
 
 
+def _blocked(entry: dict[str, Any], values: dict[str, str]) -> bool:
+    """True when the entry names a target that cannot move (e.g. memory already at the ceiling)."""
+    text = str(entry.get("action"))
+    return any(key.startswith("blocked_") and "{target_" + key[len("blocked_"):] + "}" in text
+               for key in values)
+
+
 def _render(template: dict[str, str], values: _Values, lang: str) -> str:
     text = template.get(lang) or template.get("en") or ""
     return " ".join(text.format_map(values).split())
@@ -121,6 +137,7 @@ def fix_plan(candidates: list[dict[str, Any]], items: list[dict[str, Any]], targ
     templates = load_remediation()
     by_id = {i["id"]: i for i in items}
     shared = {**base_values(target), **setting_values(items)}
+    shared.update(target_values(shared, load_targets()))
     chosen = [c for c in candidates if not c.get("ruled_out")]
     if chosen and chosen[0]["label"] == "healthy":
         chosen = chosen[:1]
@@ -137,6 +154,8 @@ def fix_plan(candidates: list[dict[str, Any]], items: list[dict[str, Any]], targ
                 options = options[:1] if horizon == "immediate" else []
             for entry in options:
                 if any(values.get(need) is None for need in entry.get("needs") or []):
+                    continue
+                if _blocked(entry, values):
                     continue
                 rendered = {field: _render(entry[field], values, lang) for field in _FIELDS}
                 existing = next((f for f in plan[horizon] if f["action"] == rendered["action"]), None)
