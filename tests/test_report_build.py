@@ -97,3 +97,13 @@ def test_each_candidate_gets_a_row_even_when_the_top_one_has_many():
     budget = PER_CANDIDATE[1]
     assert chosen[:budget] == [f"m{i}" for i in range(budget)]
     assert chosen[budget] == "c"
+
+
+def test_current_status_follows_the_last_sighting_not_the_first():
+    def oom(last):
+        return build_items(bundle(signature_hits=[{
+            "signature_id": "OOM_LIMIT", "labels": ["memory-limit-exceeded"], "severity": "ERROR", "count": 9,
+            "services": ["web"], "first_seen": "2026-02-12T00:05:00Z", "last_seen": last,
+            "examples": [{"raw_ref": "run.googleapis.com/varlog/system#o", "timestamp": "2026-02-12T00:05:00Z"}]}]))
+    assert build(oom("2026-02-12T00:58:00Z"))["incident_summary"]["current_status"] == "ongoing"
+    assert build(oom("2026-02-12T00:06:00Z"))["incident_summary"]["current_status"] == "resolved"

@@ -233,7 +233,8 @@ def current_status(candidates: list[dict[str, Any]], items: list[dict[str, Any]]
         return "unknown", _t("status_unknown", lang)
     from tools.timewindow import parse_time
 
-    last = max(parse_time(i["timestamp"]) for i in runtime)
+    # the last sighting decides "ongoing": a symptom first seen early may still be firing at the end
+    last = max(parse_time(i["attrs"].get("last_seen") or i["timestamp"]) for i in runtime)
     if (end - last).total_seconds() <= 600:
         return "ongoing", _t("status_ongoing", lang)
     return "resolved", _t("status_resolved", lang, last=format_time(last))
