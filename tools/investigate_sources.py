@@ -213,6 +213,7 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
                 field = cond.get("field") or "conditions"
                 bundle["conditions"].append({**cond, "raw_ref": f"{summary['name']}#{field}",
                                              "source": live_source, "timestamp": cond.get("last_transition_time")})
+    _dependency_logs(bundle, start, end, progress, gaps)
     if kind == "service":
         with progress.step("reading revisions (a rollout that never became ready is evidence)"):
             revisions = _call("cloud_run_revision", "revision conditions", cmds["service"].replace(
@@ -234,6 +235,25 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
                     lambda: _metrics(project, region, kind, name, start, end), gaps)
     bundle["metrics"] = metrics
     return bundle
+
+
+def _dependency_logs(bundle: dict[str, Any], start: str, end: str, progress: Progress,
+                     gaps: list[dict[str, Any]]) -> None:
+    """Add the warnings and errors of the Cloud SQL instances the configuration names."""
+    from tools.dependency_logs import cloudsql_filter, cloudsql_instances, fetch_cloudsql_logs
+
+    instances = cloudsql_instances(bundle["settings"])
+    if not instances:
+        return
+    follow = (f"crobs query-logs --project-id {instances[0].split(':')[0]} --start {start} --end {end} "
+              f"--filter '{cloudsql_filter(instances)}'")
+    with progress.step(f"reading Cloud SQL logs of {', '.join(instances)}"):
+        found = _call("cloud_logging", f"Cloud SQL logs of {', '.join(instances)}", follow,
+                      lambda: fetch_cloudsql_logs(instances, start, end), gaps)
+    if found:
+        seen = {r["insert_id"] for r in bundle["records"]}
+        added = [r for r in found["records"] if r["insert_id"] not in seen]
+        bundle["records"] = sorted(bundle["records"] + added, key=lambda r: r["timestamp"])
 
 
 def failed_revisions(revisions: list[dict[str, Any]], start: str, end: str) -> list[dict[str, Any]]:

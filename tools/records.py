@@ -91,6 +91,7 @@ SETTING_NAMES = (
     "secret_iam_unordered",  # Terraform: a secret grant the service does not depends_on (rollout can race it)
     "image_pushed_after_deploy",  # Cloud Build: deploy step uses an image only the final `images:` push uploads
     "service_account",
+    "cloudsql_instances",  # Cloud SQL connection names (project:region:instance) the revision connects to
     "image",
     "command",  # entrypoint / CMD as a string
     "bind_address",  # host a CMD/args binds to, where visible

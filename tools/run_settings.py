@@ -136,7 +136,20 @@ def _serving_settings(template: dict[str, Any], prefix: str, resource: dict[str,
     out.add("service_account", template.get("serviceAccount") or None, f"{prefix}serviceAccount",
             defaults["service_account"], True)
     _container_settings(out, template.get("containers") or [], template.get("volumes") or [], prefix, defaults, True)
+    _cloudsql(out, template, prefix)
     return out.items
+
+
+def _cloudsql(out: _Collector, template: dict[str, Any], prefix: str) -> None:
+    """Cloud SQL instances the revision connects to: v2 volumes, or the v1 annotation."""
+    for index, volume in enumerate(template.get("volumes") or []):
+        names = (volume.get("cloudSqlInstance") or {}).get("instances") or []
+        if names:
+            out.add("cloudsql_instances", list(names), f"{prefix}volumes[{index}].cloudSqlInstance.instances")
+    annotation = (template.get("annotations") or {}).get("run.googleapis.com/cloudsql-instances")
+    if annotation:
+        names = [n.strip() for n in str(annotation).split(",") if n.strip()]
+        out.add("cloudsql_instances", names, f"{prefix}annotations")
 
 
 def _job_settings(job_template: dict[str, Any], prefix: str, name: str, kind: str,
