@@ -21,6 +21,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
+from tools.evidence_changes import change_items
 from tools.evidence_fold import fold_wrappers
 from tools.evidence_items import (
     LIVE_SOURCES,
@@ -242,7 +243,7 @@ def mark_excluded(items: list[dict[str, Any]], target_name: str | None, start: d
             reason = f"revision {item['revisions'][0]} served no traffic in the window"
         elif not item["static"] and item.get("timestamp"):
             when = parse_time(item["timestamp"])
-            earliest = start - DEPLOY_LOOKBACK if item["type"] == "deploy" else start
+            earliest = start - DEPLOY_LOOKBACK if item["type"] in ("deploy", "setting_change") else start
             if when < earliest or when > end:
                 reason = f"{item['timestamp']} is outside the window"
         elif item["type"] == "setting" and item["source"] == "repository":
@@ -272,7 +273,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     window{start, end} (datetimes or RFC 3339), records, signature_hits,
     settings, findings, deploy_events, conditions, executions,
     trello_rows, card, traffic, metrics, located_errors, failed_revisions
-    (tools.stack_frames.locate_errors).
+    (tools.stack_frames.locate_errors), setting_changes (tools.evidence_changes).
     """
     target_name = (bundle.get("target") or {}).get("target_name")
     start = parse_time(bundle["window"]["start"])
@@ -308,6 +309,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     contradict_bind_claims(items, records)
     onset = onset_time(items)
     deploys = deploy_items(bundle.get("deploy_events") or [], onset)
+    deploys += change_items(bundle.get("setting_changes") or [], onset, target_name)
     mark_excluded(deploys, target_name, start, end, None)
     fold_wrappers(items + deploys)
     _dedupe_ids(items + deploys)

@@ -220,6 +220,7 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
                 f"describe-{kind}", "list-revisions"), lambda: _run("list_revisions", project, region, name), gaps)
         failed = failed_revisions((revisions or {}).get("revisions") or [], start, end)
         bundle["failed_revisions"] = [r["short_name"] for r in failed]
+        bundle["setting_changes"] = window_changes((revisions or {}).get("revisions") or [], start, end)
         for revision in failed:
             for cond in revision.get("conditions") or []:
                 ref = f"{revision['name']}#{cond.get('field') or 'conditions'}"
@@ -254,6 +255,15 @@ def _dependency_logs(bundle: dict[str, Any], start: str, end: str, progress: Pro
         seen = {r["insert_id"] for r in bundle["records"]}
         added = [r for r in found["records"] if r["insert_id"] not in seen]
         bundle["records"] = sorted(bundle["records"] + added, key=lambda r: r["timestamp"])
+
+
+def window_changes(revisions: list[dict[str, Any]], start: str, end: str) -> list[dict[str, Any]]:
+    """Settings each revision created for this window (from 2 h before it) changed."""
+    from tools.evidence import DEPLOY_LOOKBACK
+    from tools.evidence_changes import revision_changes
+    from tools.timewindow import parse_time
+
+    return revision_changes(revisions, parse_time(start) - DEPLOY_LOOKBACK, parse_time(end))
 
 
 def failed_revisions(revisions: list[dict[str, Any]], start: str, end: str) -> list[dict[str, Any]]:

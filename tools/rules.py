@@ -214,6 +214,8 @@ def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dic
     # `against` goes first: evidence that argues against a label must not also count for it
     for section in ("against", *(s for s in SECTIONS if s != "against")):
         clauses = list(defaults.get(section) or []) + list(rule.get(section) or [])
+        if section == "change":  # the revision-diff table: which changed setting moves toward which label
+            clauses += list((config.get("setting_changes") or {}).get(label) or [])
         for clause in clauses:
             for item in match_clause(clause, items, label):
                 if section == "symptom":
