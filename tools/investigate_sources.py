@@ -201,6 +201,8 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
                 bundle["executions"].append({**execution, "raw_ref": f"{execution.get('name')}#{field}",
                                              "failed_count": execution.get("failed"),
                                              "status": "failed" if execution.get("failed") else "succeeded"})
+            bundle["conditions"] += execution_failures(project, region, name, bundle["executions"], start, end,
+                                                       gaps)
         else:
             described = _call(live_source, "live service configuration", cmds["service"],
                               lambda: _run("describe_service", project, region, name), gaps)
@@ -255,6 +257,44 @@ def _dependency_logs(bundle: dict[str, Any], start: str, end: str, progress: Pro
         seen = {r["insert_id"] for r in bundle["records"]}
         added = [r for r in found["records"] if r["insert_id"] not in seen]
         bundle["records"] = sorted(bundle["records"] + added, key=lambda r: r["timestamp"])
+
+
+MAX_FAILED_EXECUTIONS = 3  # each costs one executions.get and one tasks.list
+
+
+def execution_failures(project: str, region: str, job: str, executions: list[dict[str, Any]], start: str,
+                       end: str, gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Failed conditions of the window's failed executions, and their tasks' last-attempt results.
+
+    "Task failed" on an execution is the wrapper; the task's own exit code and
+    status message (a timeout, a memory kill, the app's error) is what says why,
+    so it is read and matched against the catalog like a log line.
+    """
+    from tools import cloud_run
+    from tools.timewindow import parse_time
+
+    rows: list[dict[str, Any]] = []
+    lo, hi = parse_time(start), parse_time(end)
+    failed = [e for e in executions if e.get("failed") and e.get("name") and
+              lo <= parse_time(e.get("completion_time") or e.get("create_time") or start) <= hi]
+    for execution in failed[:MAX_FAILED_EXECUTIONS]:
+        for cond in execution.get("conditions") or []:
+            rows.append({**cond, "raw_ref": f"{execution['name']}#{cond.get('field') or 'conditions'}",
+                         "source": "cloud_run_job", "timestamp": cond.get("last_transition_time")})
+        described = _call("cloud_run_job", "task results (exit codes)", f"crobs describe-execution --project-id "
+                          f"{project} --region {region} --job {job} --execution {execution['short_name']}",
+                          lambda e=execution: cloud_run.describe_execution(project, region, job, e["short_name"]),
+                          gaps)
+        for task in (described or {}).get("tasks") or []:
+            code, message = task.get("exit_code"), task.get("message")
+            if not code and not task.get("term_signal") and not task.get("status_code"):
+                continue
+            text = message or f"exit code {code}"
+            rows.append({"type": "TaskAttempt", "state": "CONDITION_FAILED", "message": text,
+                         "reason": f"exit code {code}" if code is not None else None,
+                         "raw_ref": f"{execution['name']}/tasks/{task['name']}#lastAttemptResult",
+                         "source": "cloud_run_job", "timestamp": task.get("completion_time")})
+    return rows
 
 
 def window_changes(revisions: list[dict[str, Any]], start: str, end: str) -> list[dict[str, Any]]:

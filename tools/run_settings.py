@@ -170,6 +170,7 @@ def _job_settings(job_template: dict[str, Any], prefix: str, name: str, kind: st
     out.add("service_account", task.get("serviceAccount") or None, f"{task_prefix}serviceAccount",
             defaults["service_account"], True)
     _container_settings(out, task.get("containers") or [], task.get("volumes") or [], task_prefix, defaults, False)
+    _cloudsql(out, task, task_prefix)
     return out.items
 
 
