@@ -33,6 +33,7 @@ from tools.evidence_items import (
     value_text,
 )
 from tools.evidence_listen import contradict_bind_claims, listen_items
+from tools.instance_timeline import timeline_items
 from tools.evidence_runtime import (
     condition_items,
     execution_items,
@@ -293,6 +294,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         + metric_items(bundle.get("metrics"), target_name)
         + frame_items(bundle.get("located_errors") or [])
         + listen_items(records, settings)
+        + timeline_items(records, target_name)
     )
     for item in items:  # an app server's worker timeout matters only when it is shorter than Cloud Run's
         if item["type"] == "setting" and item["attrs"]["setting"] == "worker_timeout_seconds":
