@@ -109,12 +109,40 @@ def _startup_end(tl: dict[str, Any]) -> datetime | None:
 
 def starting_requests(tl: dict[str, Any]) -> list[dict[str, Any]]:
     """Requests that arrived before the instance was ready and then failed (5xx) or ran slow."""
+    slow_ms = knowledge()["slow_request_seconds"] * 1000
+    return [r for r in _while_starting(tl) if r["status"] >= 500 or r["latency_ms"] >= slow_ms]
+
+
+def _while_starting(tl: dict[str, Any]) -> list[dict[str, Any]]:
+    """Requests that reached the instance before it was ready (the one that triggered a cold start
+    is logged before the "Starting new instance" line, so the instance's first entry opens the phase)."""
     if tl["start"] is None and tl["ready"] is None:
         return []
-    begin, ready = tl["start"] or tl["first_seen"], _startup_end(tl)
-    slow_ms = knowledge()["slow_request_seconds"] * 1000
-    return [r for r in tl["requests"] if begin <= r["start"] < ready
-            and (r["status"] >= 500 or r["latency_ms"] >= slow_ms)]
+    ready = _startup_end(tl)
+    return [r for r in tl["requests"] if tl["first_seen"] <= r["start"] < ready]
+
+
+def slow_by_phase(timelines: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """Slow requests split by whether their instance was still starting; None when none was slow.
+
+    When nearly every slow request ran on a warm instance, start-up does not explain the latency.
+    """
+    threshold = knowledge()["phase_slow_seconds"] * 1000
+    starting: list[dict[str, Any]] = []
+    warm: list[dict[str, Any]] = []
+    for tl in timelines.values():
+        if tl["start"] is None and tl["ready"] is None:
+            continue  # an instance whose start is outside the window: its phase is unknown
+        early = {r["ref"] for r in _while_starting(tl)}
+        for r in tl["requests"]:
+            if r["latency_ms"] >= threshold:
+                (starting if r["ref"] in early else warm).append(r)
+    if not starting and not warm:
+        return None
+    return {"kind": "slow_by_phase", "count": len(starting) + len(warm), "starting": len(starting),
+            "warm": len(warm), "warm_share": round(len(warm) / (len(starting) + len(warm)), 3),
+            "instances": len({tl["instance"] for tl in timelines.values() if tl["requests"]}),
+            "revisions": [], "examples": sorted(warm or starting, key=lambda r: -r["latency_ms"])}
 
 
 def _in_request(at: datetime, spans: list[tuple[datetime, datetime]], slack: timedelta) -> bool:
@@ -223,6 +251,9 @@ def symptoms(records: list[dict[str, Any]], target_name: str | None = None) -> l
                 if any(r["ref"] in refs for r in tl["requests"]):
                     row["instances"].add(tl["instance"])
                     row["revisions"].add(tl["revision"])
+    phases = slow_by_phase(timelines)
+    if phases is not None:
+        found["slow_by_phase"] = phases
     return [_finish(row) for row in found.values()]
 
 
@@ -237,9 +268,10 @@ def _example_key(row: dict[str, Any]) -> Any:
 
 
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
-    examples = sorted(row["examples"], key=_example_key(row))
+    examples = row["examples"] if row["kind"] == "slow_by_phase" else sorted(row["examples"], key=_example_key(row))
     first = min((e.get("start") or e.get("at")) for e in row["examples"])
-    row.update(instances=len(row["instances"]), revisions=sorted(r for r in row["revisions"] if r),
+    instances = row["instances"] if isinstance(row["instances"], int) else len(row["instances"])
+    row.update(instances=instances, revisions=sorted(r for r in row["revisions"] if r),
                examples=[e["ref"] for e in examples[:3]], first_seen=first.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
     return row
 
