@@ -230,7 +230,8 @@ def symptoms(records: list[dict[str, Any]], target_name: str | None = None) -> l
 
     for tl in timelines.values():
         early = starting_requests(tl)
-        probe_early = bool(tl["probe_passed"] and tl["ready"] and tl["ready"] - tl["probe_passed"] > timedelta(seconds=5))
+        probe_early = bool(tl["probe_passed"] and tl["ready"]
+                           and tl["ready"] - tl["probe_passed"] > timedelta(seconds=5))
         add("starting_requests", tl, early, failed=sum(r["status"] >= 500 for r in early),
             probe_before_ready=int(probe_early) if early else 0)
         outside = outside_request(tl)
@@ -243,7 +244,8 @@ def symptoms(records: list[dict[str, Any]], target_name: str | None = None) -> l
     add("rollout_cut", None, cuts)
     if "starting_requests" in found:  # how much of the failure the start-up explains
         total = sum(r["status"] >= 500 for tl in timelines.values() for r in tl["requests"])
-        found["starting_requests"]["failed_share"] = round(found["starting_requests"]["failed"] / total, 3) if total else 0.0
+        row = found["starting_requests"]
+        row["failed_share"] = round(row["failed"] / total, 3) if total else 0.0
     for row in found.values():
         if row["kind"] == "rollout_cut":
             refs = {r["ref"] for r in cuts}
