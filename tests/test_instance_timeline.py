@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tools.instance_timeline import build_timelines, symptoms, timeline_items
-from tools.rules import load_rules
 from tools.ranking import rank
+from tools.rules import load_rules
 
-T0 = datetime(2026, 1, 1, 10, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, 10, 0, 0, tzinfo=UTC)
 
 
 def _ts(seconds: float) -> str:
