@@ -59,3 +59,22 @@ def test_mismatch_with_failed_revisions_ranks_first_and_cites_the_template_setti
                                              f"{SERVICE}/revisions/svc-00002-b#executionEnvironment"]
     top = rank(items, load_rules())[0]
     assert top["label"] == "execution-environment-mismatch" and top["confidence"] == "high"
+
+
+def test_a_gen1_sensitive_volume_with_wedged_instances_points_at_the_environment() -> None:
+    from tests.test_instance_timeline import _rec
+    from tools.instance_timeline import timeline_items
+
+    cloudsql = [{"name": "cloudsql", "cloudSqlInstance": {"instances": ["p:r:db"]}}]
+    revisions = [_revision("svc-00012-b", "2026-01-01T09:00:00Z", True, "EXECUTION_ENVIRONMENT_GEN1", cloudsql)]
+    service = _service("EXECUTION_ENVIRONMENT_GEN1", cloudsql)
+    found = assess(service, revisions, [])
+    assert found["sensitive"] == ["cloudsql"] and not found["mismatch"]
+    records = []
+    for inst in ("i1", "i2", "i3"):
+        records += [_rec(0, inst, status=200)] + [_rec(5 + i, inst, status=504, latency_ms=300_000) for i in range(3)]
+    items = environment_items(service, revisions, [], "2026-01-01T00:00:00Z", "svc") + timeline_items(records, "svc")
+    labels = [c["label"] for c in rank(items, load_rules(), limit=20)]
+    assert "execution-environment-mismatch" in labels
+    alone = environment_items(service, revisions, [], "2026-01-01T00:00:00Z", "svc")
+    assert "execution-environment-mismatch" not in [c["label"] for c in rank(alone, load_rules(), limit=20)]

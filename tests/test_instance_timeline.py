@@ -133,3 +133,11 @@ def test_start_up_explains_timeouts_on_instances_whose_probe_passed_too_early() 
     assert ranked[0]["label"] == "cold-start-latency"
     timeout = next(c for c in ranked if c["label"] == "request-timeout")
     assert timeout["kinds"].get("against")  # the start-up argues against a plain request timeout
+
+
+def test_an_instance_that_wedges_after_its_first_timeout_is_stuck() -> None:
+    records = [_rec(0, "i1", status=200), _rec(5, "i1", status=200)]
+    records += [_rec(10 + i, "i1", status=504, latency_ms=300_000) for i in range(4)]
+    records += [_rec(0, "i2", status=200), _rec(5, "i2", status=504, latency_ms=300_000), _rec(9, "i2", status=200)]
+    row = _kinds(records)["stuck_instances"]
+    assert row["instances"] == 1 and row["count"] == 4  # i2 recovered after its timeout: not stuck

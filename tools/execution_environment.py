@@ -28,6 +28,7 @@ from tools.paths import DATA
 def knowledge() -> dict[str, Any]:
     data = yaml.safe_load((DATA / "execution_environment.yaml").read_text(encoding="utf-8")) or {}
     data["_features"] = {row["feature"]: row for row in data.get("needs_gen2") or []}
+    data["_sensitive"] = {row["feature"]: row for row in data.get("gen1_sensitive") or []}
     data["_sandbox"] = [re.compile(p) for p in data.get("sandbox_messages") or []]
     return data
 
@@ -48,6 +49,10 @@ def gen2_features(settings: list[dict[str, Any]]) -> list[str]:
     """The resource's volume kinds that need the second generation."""
     row = _value(settings, "volume_kinds") or {}
     return [kind for kind in row.get("value") or [] if kind in knowledge()["_features"]]
+
+
+def _kinds(settings: list[dict[str, Any]]) -> list[str]:
+    return list((_value(settings, "volume_kinds") or {}).get("value") or [])
 
 
 def sandbox_lines(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -75,12 +80,16 @@ def assess(service_settings: list[dict[str, Any]], revisions: list[dict[str, Any
             fixed = True  # the first revision after the failures that pins gen2 became ready
     revision_envs = {environment_of(r.get("settings") or []) for r in revisions}
     effective = "gen1" if configured == "gen1" or sandbox else configured
+    sensitive = sorted({kind for r in ordered for kind in _kinds(r.get("settings") or [])
+                        if kind in knowledge()["_sensitive"]
+                        and (environment_of(r.get("settings") or []) == "gen1" or sandbox)})
     return {
         "configured": configured, "effective": effective, "needs_gen2": sorted(needs),
         "mismatch": bool(needs) and (effective != "gen2" or bool(failed_without)),
         "switched": len(revision_envs - {"unset"}) + ("unset" in revision_envs) > 1,
         "failed_without_gen2": len(failed_without), "fixed_by_gen2": fixed,
         "failed_revisions": [r.get("short_name") for r in failed_without],
+        "sensitive": sensitive, "sensitive_count": len(sensitive),
         "sandbox_messages": len(sandbox), "sandbox_ref": sandbox[0].get("raw_ref") if sandbox else None,
         "first_failed": failed_without[0].get("create_time") if failed_without else None,
     }
@@ -94,18 +103,18 @@ def environment_items(service_settings: list[dict[str, Any]], revisions: list[di
     from tools.evidence_items import make_item, render_signal
 
     found = assess(service_settings, revisions, records)
-    if not found["mismatch"]:
+    if not found["mismatch"] and not found["sensitive"]:
         return []
     row = _value([s for s in service_settings if s.get("source") == "cloud_run_service"], "execution_environment")
     ref = (row or {}).get("raw_ref") or found["sandbox_ref"]
-    values = {**found, "needs_gen2": ", ".join(found["needs_gen2"]),
+    values = {**found, "needs_gen2": ", ".join(found["needs_gen2"] + found["sensitive"]) or "-",
               "failed_revisions": ", ".join(found["failed_revisions"]) or "-"}
     items = []
     if ref:
         items.append(make_item(
             "execution_environment", "execution_environment", "cloud_run_service", ref, window_start, static=True,
             attrs={k: found[k] for k in ("configured", "effective", "needs_gen2", "mismatch", "switched",
-                                         "sandbox_messages")},
+                                         "sandbox_messages", "sensitive", "sensitive_count")},
             confidence="high" if found["sandbox_messages"] or found["configured"] == "gen1" else "medium",
             strength=0.8, signal=render_signal(["execution_environment"], values), service=target_name,
         ))

@@ -14,6 +14,8 @@ and obvious on that timeline:
   on it, after start-up: work that outlives the request or runs on a timer.
   Where the same line reports a duration far longer between requests than
   while CPU is allocated, the work is CPU-starved (`starved` count);
+- `stuck_instances`: instances that served requests, then, from their first
+  request timeout on, failed every later request: the process wedged;
 - `rollout_cut`: responses cut short (truncated body, malformed response)
   on an older revision's instances after a newer revision started serving:
   a shutdown that did not wait for in-flight requests.
@@ -188,6 +190,16 @@ def starved(tl: dict[str, Any], outside: list[dict[str, Any]]) -> list[dict[str,
     return out
 
 
+def stuck(tl: dict[str, Any]) -> list[dict[str, Any]]:
+    """From the instance's first 504 on, every request failed (at least three), after at least one success."""
+    ordered = sorted(tl["requests"], key=lambda r: r["start"])
+    first = next((i for i, r in enumerate(ordered) if r["status"] == 504), None)
+    if first is None or first == 0 or not any(r["status"] < 500 for r in ordered[:first]):
+        return []
+    rest = ordered[first:]
+    return rest if len(rest) >= 3 and all(r["status"] >= 500 for r in rest) else []
+
+
 def rollout_cut(timelines: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Cut responses on an instance of an older revision after a newer revision's first entry."""
     k = knowledge()
@@ -234,6 +246,7 @@ def symptoms(records: list[dict[str, Any]], target_name: str | None = None) -> l
                            and tl["ready"] - tl["probe_passed"] > timedelta(seconds=5))
         add("starting_requests", tl, early, failed=sum(r["status"] >= 500 for r in early),
             probe_before_ready=int(probe_early) if early else 0)
+        add("stuck_instances", tl, stuck(tl))
         outside = outside_request(tl)
         slow = starved(tl, outside)
         for line in slow:
