@@ -141,3 +141,34 @@ def test_an_instance_that_wedges_after_its_first_timeout_is_stuck() -> None:
     records += [_rec(0, "i2", status=200), _rec(5, "i2", status=504, latency_ms=300_000), _rec(9, "i2", status=200)]
     row = _kinds(records)["stuck_instances"]
     assert row["instances"] == 1 and row["count"] == 4  # i2 recovered after its timeout: not stuck
+
+
+def test_starting_failures_on_normally_fast_routes_are_the_first_examples() -> None:
+    def req(at: float, inst: str, path: str, status: int, latency: float) -> dict:
+        ref = f"run.googleapis.com/requests#{inst}-{path}-{at}"
+        record = _rec(at, inst, status=status, latency_ms=latency, ref=ref)
+        record["http"]["path"], record["http"]["method"] = path, "GET"
+        return record
+
+    records = [_rec(0, "i1", "Starting new instance. Reason: AUTOSCALING", kind="system"),
+               req(5, "i1", "/calculate", 504, 300_000), req(6, "i1", "/metadata", 504, 300_000),
+               _rec(100, "i1", "Application startup complete.", kind="stderr"),
+               req(200, "w1", "/calculate", 200, 60_000), req(201, "w1", "/metadata", 200, 50)]
+    row = _kinds(records)["starting_requests"]
+    assert row["examples"][0].endswith("/metadata-6")  # queued behind start-up, not slow by itself
+
+
+def test_a_tcp_startup_probe_is_cited_beside_a_cold_start_whose_probe_passed_too_early() -> None:
+    from tools.evidence_runtime import request_items
+
+    records = []
+    for inst in ("i1", "i2"):
+        records += [_rec(0, inst, "Starting new instance. Reason: AUTOSCALING", kind="system"),
+                    _rec(2, inst, 'Default STARTUP TCP probe succeeded after 1 attempt for container "c" on port 8080.',
+                         kind="system")]
+        records += [_rec(5 + i, inst, status=504, latency_ms=300_000) for i in range(4)]
+        records += [_rec(200, inst, "Application startup complete.", kind="stderr")]
+    probe = _setting("startup_probe", {"tcpSocket": {"port": 8080}, "timeoutSeconds": 240})
+    items = timeline_items(records, "svc") + request_items(records, "svc") + [probe]
+    top = rank(items, load_rules())[0]
+    assert top["label"] == "cold-start-latency" and probe["id"] in top["items"]

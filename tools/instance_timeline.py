@@ -82,7 +82,8 @@ def build_timelines(records: list[dict[str, Any]], target_name: str | None = Non
         http = record.get("http")
         if http and http.get("status") is not None:
             latency = float(http.get("latency_ms") or 0.0)
-            tl["requests"].append({"start": when, "end": when + timedelta(milliseconds=latency),
+            route = f"{http.get('method') or ''} {_DIGITS.sub('#', str(http.get('path') or ''))}"
+            tl["requests"].append({"start": when, "end": when + timedelta(milliseconds=latency), "route": route,
                                    "status": int(http["status"]), "latency_ms": latency, "ref": ref, "text": text})
             continue
         event = lifecycle_event(text)
@@ -266,19 +267,34 @@ def symptoms(records: list[dict[str, Any]], target_name: str | None = None) -> l
                 if any(r["ref"] in refs for r in tl["requests"]):
                     row["instances"].add(tl["instance"])
                     row["revisions"].add(tl["revision"])
+    if "starting_requests" in found:  # clearest first: a normally fast route that failed while starting
+        usual = _warm_medians(timelines)
+        for r in found["starting_requests"]["examples"]:
+            r["usual_ms"] = usual.get(r["route"], float("inf"))
     phases = slow_by_phase(timelines)
     if phases is not None:
         found["slow_by_phase"] = phases
     return [_finish(row) for row in found.values()]
 
 
+def _warm_medians(timelines: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """Median latency per route (method and path, digits folded) on instances already serving."""
+    by_route: dict[str, list[float]] = {}
+    for tl in timelines.values():
+        early = {r["ref"] for r in _while_starting(tl)}
+        for r in tl["requests"]:
+            if r["ref"] not in early and r["status"] < 500:
+                by_route.setdefault(r["route"], []).append(r["latency_ms"])
+    return {route: sorted(values)[len(values) // 2] for route, values in by_route.items()}
+
+
 def _example_key(row: dict[str, Any]) -> Any:
-    """Failures first, then starved lines, then warnings, then time order."""
+    """Failures first (on a normally fast route first), then starved lines, then warnings, then time order."""
     def key(entry: dict[str, Any]) -> tuple[Any, ...]:
         failed = entry.get("status", 0) >= 500
         warned = entry.get("severity") in _WARN
         stamp = entry.get("start") or entry.get("at")
-        return (not failed, not entry.get("starved"), not warned, stamp)
+        return (not failed, entry.get("usual_ms", 0.0), not entry.get("starved"), not warned, stamp)
     return key
 
 
