@@ -172,3 +172,13 @@ def test_a_tcp_startup_probe_is_cited_beside_a_cold_start_whose_probe_passed_too
     items = timeline_items(records, "svc") + request_items(records, "svc") + [probe]
     top = rank(items, load_rules())[0]
     assert top["label"] == "cold-start-latency" and probe["id"] in top["items"]
+
+
+def test_an_instance_that_stops_mid_work_without_a_shutdown_line_vanished_with_work() -> None:
+    records = [_rec(60 * i, "keep", status=200) for i in range(40)]  # the window goes on for 40 minutes
+    records += [_rec(10 + i, "gone", status=202, latency_ms=300) for i in range(3)]
+    records += [_rec(60 + 30 * i, "gone", "compiling job") for i in range(4)]  # work after the responses
+    row = _kinds(records)["vanished_with_work"]
+    assert row["count"] == 3 and row["instances"] == 1
+    records.append(_rec(300, "gone", "Container terminated on signal 15.", kind="system"))
+    assert "vanished_with_work" not in _kinds(records)  # a logged termination is a shutdown we saw

@@ -16,6 +16,9 @@ and obvious on that timeline:
   while CPU is allocated, the work is CPU-starved (`starved` count);
 - `stuck_instances`: instances that served requests, then, from their first
   request timeout on, failed every later request: the process wedged;
+- `vanished_with_work`: an instance that accepted work (202), kept writing
+  lines after its last request ended, then fell silent for good with no
+  shutdown or termination line: stopped while the work was still running;
 - `rollout_cut`: responses cut short (truncated body, malformed response)
   on an older revision's instances after a newer revision started serving:
   a shutdown that did not wait for in-flight requests.
@@ -201,6 +204,18 @@ def stuck(tl: dict[str, Any]) -> list[dict[str, Any]]:
     return rest if len(rest) >= 3 and all(r["status"] >= 500 for r in rest) else []
 
 
+def vanished_with_work(tl: dict[str, Any], window_last: datetime) -> list[dict[str, Any]]:
+    """The accepted (202) requests of an instance that went silent mid-work without a termination line."""
+    accepted = [r for r in tl["requests"] if r["status"] == 202]
+    if not accepted or tl["end"] is not None:
+        return []
+    last_request = max(r["end"] for r in tl["requests"])
+    after = [line for line in tl["logs"] if line["at"] > last_request]
+    last = max([last_request] + [line["at"] for line in tl["logs"]])
+    silent = window_last - last >= timedelta(minutes=knowledge()["vanished_minutes"])
+    return accepted if len(after) >= 3 and silent else []
+
+
 def rollout_cut(timelines: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Cut responses on an instance of an older revision after a newer revision's first entry."""
     k = knowledge()
@@ -241,7 +256,11 @@ def symptoms(records: list[dict[str, Any]], target_name: str | None = None) -> l
             if tl["revision"]:
                 row["revisions"].add(tl["revision"])
 
+    window_last = max((max([tl["first_seen"], *(x["at"] for x in tl["logs"]), *(r["end"] for r in tl["requests"])])
+                       for tl in timelines.values()), default=None)
     for tl in timelines.values():
+        if window_last is not None:
+            add("vanished_with_work", tl, vanished_with_work(tl, window_last))
         early = starting_requests(tl)
         probe_early = bool(tl["probe_passed"] and tl["ready"]
                            and tl["ready"] - tl["probe_passed"] > timedelta(seconds=5))
