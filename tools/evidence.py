@@ -43,6 +43,8 @@ from tools.evidence_runtime import (
     request_items,
     signature_items,
 )
+from tools.execution_environment import environment_items
+from tools.instance_timeline import timeline_items
 from tools.timewindow import format_time, parse_time
 
 __all__ = ["build_items", "mark_excluded", "onset_time", "render_signal", "serving_revisions", "setting_number"]
@@ -294,7 +296,9 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         + metric_items(bundle.get("metrics"), target_name)
         + frame_items(bundle.get("located_errors") or [])
         + listen_items(records, settings)
+        + timeline_items(records, target_name)
     )
+    items += environment_items(settings, bundle.get("revisions") or [], records, window_start, target_name)
     for item in items:  # an app server's worker timeout matters only when it is shorter than Cloud Run's
         if item["type"] == "setting" and item["attrs"]["setting"] == "worker_timeout_seconds":
             seconds = item["attrs"]["value"]

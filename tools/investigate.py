@@ -135,7 +135,7 @@ def _analyse(target: dict[str, Any], start: datetime, end: datetime, gcp: dict[s
         "conditions": gcp.get("conditions") or [], "executions": gcp.get("executions") or [],
         "traffic": gcp.get("traffic") or [], "trello_rows": card.get("rows") or [], "card": card.get("card"),
         "metrics": gcp.get("metrics"), "located_errors": located,
-        "failed_revisions": gcp.get("failed_revisions") or [],
+        "failed_revisions": gcp.get("failed_revisions") or [], "revisions": gcp.get("revisions") or [],
     }
     items = build_items(bundle)
     candidates = rank(items)

@@ -220,6 +220,7 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
         with progress.step("reading revisions (a rollout that never became ready is evidence)"):
             revisions = _call("cloud_run_revision", "revision conditions", cmds["service"].replace(
                 f"describe-{kind}", "list-revisions"), lambda: _run("list_revisions", project, region, name), gaps)
+        bundle["revisions"] = (revisions or {}).get("revisions") or []
         failed = failed_revisions((revisions or {}).get("revisions") or [], start, end)
         bundle["failed_revisions"] = [r["short_name"] for r in failed]
         bundle["setting_changes"] = window_changes((revisions or {}).get("revisions") or [], start, end)

@@ -83,6 +83,7 @@ SETTING_NAMES = (
     "startup_cpu_boost",
     "container_port",
     "execution_environment",  # gen1 | gen2
+    "volume_kinds",  # in-memory | nfs | gcs | cloudsql | secret: the volumes a revision mounts
     "startup_probe",
     "liveness_probe",
     "env_names",

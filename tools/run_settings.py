@@ -137,6 +137,7 @@ def _serving_settings(template: dict[str, Any], prefix: str, resource: dict[str,
             defaults["service_account"], True)
     _container_settings(out, template.get("containers") or [], template.get("volumes") or [], prefix, defaults, True)
     _cloudsql(out, template, prefix)
+    out.add("volume_kinds", volume_kinds(template.get("volumes") or []), f"{prefix}volumes")
     return out.items
 
 
@@ -172,6 +173,20 @@ def _job_settings(job_template: dict[str, Any], prefix: str, name: str, kind: st
     _container_settings(out, task.get("containers") or [], task.get("volumes") or [], task_prefix, defaults, False)
     _cloudsql(out, task, task_prefix)
     return out.items
+
+
+_VOLUME_KINDS = (("emptyDir", "in-memory"), ("nfs", "nfs"), ("gcs", "gcs"), ("cloudSqlInstance", "cloudsql"),
+                 ("secret", "secret"))
+
+
+def volume_kinds(volumes: list[dict[str, Any]]) -> list[str]:
+    """Which kinds of volume the revision mounts (in-memory, nfs, gcs, cloudsql, secret), sorted.
+
+    Some need the second-generation execution environment; tools/execution_environment.py
+    checks them against tools/data/execution_environment.yaml.
+    """
+    kinds = {label for volume in volumes for key, label in _VOLUME_KINDS if isinstance(volume, dict) and key in volume}
+    return sorted(kinds)
 
 
 def settings_map(items: list[Setting]) -> dict[str, Any]:
