@@ -180,3 +180,44 @@ def test_a_memory_holder_in_a_helper_is_cited_at_its_call_site_too(tmp_path):
     site = refs["svc/clients.py:9"]
     assert site["pattern"] == "call-site" and site["enclosing_symbol"] == "Client.__init__"
     assert "handle_aux" in site["detail"] and "svc/clients.py:4" in site["detail"]
+
+
+def test_a_frame_under_the_buildpack_app_root_resolves_into_the_build_source_directory(tmp_path):
+    from tools.stack_frames import RepoIndex
+
+    repo = _write(tmp_path, {"webhook/main.py": "import os\nimport vertexai\n", "main.tf": "x\n"})
+    index = RepoIndex(repo)
+    assert index.resolve("/workspace/main.py", 2) == "webhook/main.py"
+    # outside an app root, or deeper than the repo file, a bare base name still says nothing
+    assert index.resolve("/srv/other/main.py", 2) is None
+    assert index.resolve("/workspace/pkg/main.py", 2) is None
+
+
+def test_a_call_site_deep_under_a_handler_is_on_the_request_path(tmp_path):
+    repo = _write(tmp_path, {
+        "svc/clients.py": (
+            "from rasterio.io import MemoryFile\n"
+            "\n"
+            "def handle_aux(datasets):\n"
+            "    memfile = MemoryFile()\n"
+            "    return memfile\n"
+            "\n"
+            "class Client:\n"
+            "    def __init__(self, datasets):\n"
+            "        self.aux = handle_aux(datasets)\n"),
+        "svc/handler.py": (
+            "from fastapi import FastAPI\n"
+            "from svc.clients import Client\n"
+            "app = FastAPI()\n"
+            "\n"
+            "async def _work(scene):\n"
+            "    client = Client(scene)\n"
+            "    return client\n"
+            "\n"
+            "@app.post('/orchestrate')\n"
+            "async def orchestrate(scene: str):\n"
+            "    return await _work(scene)\n"),
+    })
+    site = _refs(scan_repo(str(repo)), "memory")["svc/clients.py:9"]
+    # handler -> _work -> Client(...) (the constructor) -> handle_aux: three calls deep
+    assert site["in_request_path"] is True and site["handler"] == "orchestrate"

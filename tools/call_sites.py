@@ -63,3 +63,46 @@ def pick_site(sites: list[tuple[str, int, str]], func_path: str, func_start: int
         if answer[0]:
             return site, answer
     return answers[0] if answers else None
+
+
+class Reach:
+    """Is a call site reached from a request handler, through up to `depth` more callers by name?
+
+    The scan's request paths look one call deep from a handler; a memory holder kept by a client that a
+    handler's helper constructs (handler -> _orchestrate -> Client(...) -> __init__ -> helper) is further
+    down. Each step up finds the callers of the enclosing function (of its class, for a constructor) with
+    one narrow rg pass, cached by name.
+    """
+
+    CONSTRUCTORS = ("__init__", "constructor")
+
+    def __init__(self, root: Path, catalog: Catalog, allows, enclosing, resolve, depth: int = 3):
+        self.root, self.catalog, self.allows = root, catalog, allows
+        self.enclosing, self.resolve, self.depth = enclosing, resolve, depth
+        self._sites: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
+
+    def __call__(self, path: str, line: int, text: str) -> tuple[bool | None, str | None]:
+        return self._reach(path, line, text, 0, set())
+
+    def _reach(self, path: str, line: int, text: str, level: int, seen: set[str]) -> tuple[bool | None, str | None]:
+        caller = self.enclosing(path, line, text)
+        answer = self.resolve(path, line, caller)
+        if answer[0] or caller is None or level >= self.depth:
+            return answer
+        name = caller.name
+        if name in self.CONSTRUCTORS:
+            name = re.split(r"\.|::", caller.qualified)[-2] if re.search(r"\.|::", caller.qualified) else name
+        language = self.catalog.language_for(path)
+        if not language or name in seen:
+            return answer
+        seen.add(name)
+        key = (name, family(language))
+        if key not in self._sites:
+            self._sites[key] = call_sites(self.root, self.catalog, {name: key[1]}, self.allows).get(name, [])
+        for site in self._sites[key][:10]:
+            if site[0] == caller.path and caller.start_line <= site[1] <= caller.end_line:
+                continue
+            deeper = self._reach(*site, level + 1, seen)
+            if deeper[0]:
+                return deeper
+        return answer

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.build_scope import Scope, build_scope
-from tools.call_sites import call_sites, pick_site
+from tools.call_sites import Reach, call_sites, pick_site
 from tools.code_patterns import Catalog, Pattern, load_catalog
 from tools.enclosing_symbol import Function, Handler, SourceFile
 from tools.errors import InputError
@@ -285,14 +285,15 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
 def _call_site_findings(root: Path, catalog: Catalog, repo: RepoFiles, scope: Scope | None,
                         request_paths: RequestPaths, pending: list[tuple[Hit, Function]]) -> list[Finding]:
     """For each pending finding, the line that calls its function (tools/call_sites.py), as a finding."""
-    sites = call_sites(root, catalog, {func.name: family(hit.language) for hit, func in pending},
-                       scope.allows if scope is not None else (lambda path: True))
+    allows = scope.allows if scope is not None else (lambda path: True)
+    sites = call_sites(root, catalog, {func.name: family(hit.language) for hit, func in pending}, allows)
 
-    def reach(path: str, line: int, text: str) -> tuple[bool | None, str | None]:
+    def enclosing(path: str, line: int, text: str) -> Function | None:
         source = repo.source(path)
         col = len(text) - len(text.lstrip())
-        caller = source.enclosing_function(line, col) if source is not None and source.parsable else None
-        return request_paths.resolve(path, line, caller)
+        return source.enclosing_function(line, col) if source is not None and source.parsable else None
+
+    reach = Reach(root, catalog, allows, enclosing, request_paths.resolve)
 
     out = []
     for hit, func in pending:
