@@ -221,3 +221,12 @@ def test_a_call_site_deep_under_a_handler_is_on_the_request_path(tmp_path):
     site = _refs(scan_repo(str(repo)), "memory")["svc/clients.py:9"]
     # handler -> _work -> Client(...) (the constructor) -> handle_aux: three calls deep
     assert site["in_request_path"] is True and site["handler"] == "orchestrate"
+
+
+def test_flask_app_run_is_an_entry_point_and_a_helper_that_drains_on_sigterm_is_not(tmp_path):
+    repo = _write(tmp_path, {
+        "api/serve.py": "import uvicorn\nuvicorn.run(app, host=h, port=p)\n",
+        "web/app.py": "from flask import Flask\napp = Flask(__name__)\napp.run(host=\"0.0.0.0\", port=8080)\n",
+    })
+    refs = _refs(scan_repo(str(repo)), "signal-handling", "sigterm-absent")
+    assert list(refs) == ["web/app.py:3"]
