@@ -230,3 +230,13 @@ def test_flask_app_run_is_an_entry_point_and_a_helper_that_drains_on_sigterm_is_
     })
     refs = _refs(scan_repo(str(repo)), "signal-handling", "sigterm-absent")
     assert list(refs) == ["web/app.py:3"]
+
+
+def test_npm_as_the_container_main_process_is_a_sigterm_gap(tmp_path):
+    repo = _write(tmp_path, {
+        "services/server/Dockerfile": 'FROM node:22\nCOPY . .\nCMD ["npm", "start"]\n',
+        "worker/Dockerfile": 'FROM node:22\nCOPY . .\nCMD ["node", "dist/index.js"]\n',
+        "Procfile": "web: npm run start\n",
+    })
+    refs = _refs(scan_repo(str(repo)), "signal-handling", "sigterm-missing-npm-pid1")
+    assert sorted(refs) == ["Procfile:1", "services/server/Dockerfile:3"]
