@@ -240,3 +240,11 @@ def test_npm_as_the_container_main_process_is_a_sigterm_gap(tmp_path):
     })
     refs = _refs(scan_repo(str(repo)), "signal-handling", "sigterm-missing-npm-pid1")
     assert sorted(refs) == ["Procfile:1", "services/server/Dockerfile:3"]
+
+
+def test_a_map_built_from_a_constant_table_is_not_an_unbounded_cache(tmp_path):
+    repo = _write(tmp_path, {"src/cache.js": (
+        "const LEVELS = new Map([\n  ['info', 'INFO'],\n]);\n"
+        "const SEEN = new Map();\n")})
+    refs = _refs(scan_repo(str(repo)), "memory", "unbounded-cache")
+    assert list(refs) == ["src/cache.js:4"]
