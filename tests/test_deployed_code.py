@@ -248,3 +248,40 @@ def test_a_map_built_from_a_constant_table_is_not_an_unbounded_cache(tmp_path):
         "const SEEN = new Map();\n")})
     refs = _refs(scan_repo(str(repo)), "memory", "unbounded-cache")
     assert list(refs) == ["src/cache.js:4"]
+
+
+def _shared_tree(tmp_path: Path, extra: str = "") -> Path:
+    return _write(tmp_path, {
+        "Dockerfiles/Dockerfile.worker": ("FROM python:3.12\nCOPY svc/ /app/svc/\n"
+                                          "CMD exec uvicorn --port $PORT --host 0.0.0.0 svc.worker.handler:app\n"),
+        "Dockerfiles/Dockerfile.tiles": "FROM python:3.12\nCOPY svc/ /app/svc/\nCMD uvicorn svc.tiles.handler:app\n",
+        "svc/__init__.py": "",
+        "svc/worker/__init__.py": "",
+        "svc/worker/handler.py": f"from svc.worker.clients import Client\nfrom . import merging\n{extra}",
+        "svc/worker/clients.py": 'import svc.common\nHOST = "127.0.0.1"\n',
+        "svc/worker/merging.py": 'HOST = "127.0.0.1"\n',
+        "svc/common.py": 'HOST = "127.0.0.1"\n',
+        "svc/tiles/__init__.py": "",
+        "svc/tiles/handler.py": 'HOST = "127.0.0.1"\n',
+    })
+
+
+def test_the_start_command_module_and_its_imports_are_what_runs(tmp_path):
+    from tools.entry_imports import entry_module
+
+    assert entry_module("exec uvicorn --port $PORT svc.worker.handler:app") == ("module", "svc.worker.handler")
+    assert entry_module('["python", "-m", "mcp_server.server"]') == ("module", "mcp_server.server")
+    assert entry_module("python app/main.py") == ("file", "app/main.py")
+    repo = _shared_tree(tmp_path)
+    scope = build_scope(repo, "acme-worker")
+    assert scope.closure == {"svc/__init__.py", "svc/worker/__init__.py", "svc/worker/handler.py",
+                             "svc/worker/clients.py", "svc/worker/merging.py", "svc/common.py"}
+    refs = _refs(scan_repo(str(repo), None, "acme-worker"), "bind-address")
+    assert sorted(refs) == ["Dockerfiles/Dockerfile.worker:3", "svc/common.py:1", "svc/worker/clients.py:2",
+                            "svc/worker/merging.py:1"]  # not svc/tiles (another service's entry module)
+
+
+def test_code_that_imports_by_name_is_not_narrowed_to_its_static_imports(tmp_path):
+    repo = _shared_tree(tmp_path, extra="import importlib\nplugin = importlib.import_module(NAME)\n")
+    scope = build_scope(repo, "acme-worker")
+    assert scope.closure is None and scope.allows("svc/tiles/handler.py")

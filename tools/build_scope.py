@@ -36,6 +36,7 @@ from typing import Any
 
 import yaml
 
+from tools.entry_imports import entry_module, import_closure, module_files
 from tools.paths import DATA
 from tools.rg_search import rg_binary
 
@@ -105,6 +106,7 @@ class Scope:
     prefixes: list[str] = field(default_factory=list)
     dockerfiles: list[str] = field(default_factory=list)
     why: str = "no Dockerfile: the whole repository is scanned"
+    closure: set[str] | None = None  # Python files the start command's module imports (tools/entry_imports.py)
     _frontend: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def allows(self, path: str) -> bool:
@@ -116,6 +118,8 @@ class Scope:
                 return False
             inner = path[len(holder):].lstrip("/") if holder else path
         if not_deployed(inner) and path not in self.dockerfiles:
+            return False
+        if self.closure is not None and path.endswith(".py") and path not in self.closure:
             return False
         return not (path.endswith(_JS) and self._browser_app(path))
 
@@ -259,4 +263,31 @@ def build_scope(root: Path, target: str | None = None) -> Scope:
     scope.prefixes = sorted(set(prefixes), key=len)
     scope.dockerfiles = chosen
     scope.why = f"built from {why}: {', '.join(scope.prefixes)}"
+    if len(chosen) == 1:
+        scope.closure = _entry_closure(root, chosen[0], scope)
+        if scope.closure is not None:
+            scope.why += f"; its start command runs Python code importing {len(scope.closure)} file(s)"
     return scope
+
+
+def _entry_closure(root: Path, dockerfile: str, scope: Scope) -> set[str] | None:
+    """The Python files the Dockerfile's start command imports, when it names a module or file in scope."""
+    commands = {k: a for k, a in _instructions(_read(root, dockerfile)) if k in ("CMD", "ENTRYPOINT")}
+    entry = None
+    for text in (commands.get("CMD"), commands.get("ENTRYPOINT")):
+        entry = entry_module(text) if text else None
+        if entry:
+            break
+    if entry is None:
+        return None
+    folder = os.path.dirname(dockerfile)
+    bases = list(dict.fromkeys([folder, ""]))
+    kind, name = entry
+    if kind == "module":
+        files = module_files(root, bases, name)
+        start = files[-1] if files else None
+    else:
+        start = next((f"{b}/{name}" if b else name for b in bases if (root / b / name).is_file()), None)
+    if start is None or not scope.allows(start):
+        return None
+    return import_closure(root, start, bases)
