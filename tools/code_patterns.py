@@ -50,6 +50,10 @@ class Pattern:
     in_request_path: tuple[bool | None, ...] | None = None  # allowed in_request_path values
     skip_globs: tuple[str, ...] = ()  # files whose matches are dropped (services_only: the non-service files)
     handler_from: str | None = None
+    # module-level state every request uses (a database pool): outside any function its reach from a
+    # handler is not "no" but unattributed (null)
+    shared_state: bool = False
+    cite_call_site: bool = False  # also cite where the enclosing function is called (tools/call_sites.py)
     handler_arg: re.Pattern[str] | None = None
     compiled: re.Pattern[bytes] = field(default=re.compile(b"$^"), compare=False)
     # Literals of which a matching line must contain at least one (empty: no cheap test, always run the regex).
@@ -310,6 +314,8 @@ def parse_catalog(data: Any, where: str = "code_patterns.yaml") -> Catalog:
                 unless_function=unless_function,
                 in_request_path=_request_path(item, label),
                 skip_globs=tuple(data.get("entry_point_skip_globs") or ()) if item.get("services_only") else (),
+                shared_state=bool(item.get("shared_state", False)),
+                cite_call_site=bool(item.get("cite_call_site", False)),
                 handler_from=handler_from,
                 handler_arg=handler_arg,
                 compiled=compiled,

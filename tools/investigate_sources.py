@@ -389,7 +389,8 @@ def collect_repo(repo: str | None, profile: str | None, t: dict[str, Any], progr
         return {"findings": findings, "settings": settings}
     follow = f"crobs scan-repo {repo}" + (f" --profile {profile}" if profile else "")
     with progress.step(f"scanning the repository {repo}"):
-        scanned = _call("repository", "application source findings", follow, lambda: _scan(repo, profile), gaps)
+        scanned = _call("repository", "application source findings", follow,
+                        lambda: _scan(repo, profile, t.get("target_name")), gaps)
         config = _call("repository", "deploy configuration (Terraform, service.yaml, Dockerfile)",
                        f"crobs scan-deploy-config {repo}", lambda: _deploy_config(repo), gaps)
     findings = (scanned or {}).get("findings") or []
@@ -397,10 +398,10 @@ def collect_repo(repo: str | None, profile: str | None, t: dict[str, Any], progr
     return {"findings": findings, "settings": settings, "repo": repo if scanned is not None else None}
 
 
-def _scan(repo: str, profile: str | None) -> dict[str, Any]:
+def _scan(repo: str, profile: str | None, target: str | None = None) -> dict[str, Any]:
     from tools.scan_repo import scan_repo
 
-    return scan_repo(repo, profile)
+    return scan_repo(repo, profile, target)
 
 
 def _deploy_config(repo: str) -> dict[str, Any]:

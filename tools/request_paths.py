@@ -14,6 +14,8 @@ from pathlib import Path
 
 from tools.code_patterns import Catalog
 from tools.enclosing_symbol import Function, Handler
+from tools.literals import any_of
+from tools.repo_files import RepoFiles
 from tools.rg_search import rg_binary
 
 
@@ -69,3 +71,31 @@ class RequestPaths:
                 if not (handler.path == func.path and handler.start_line == func.start_line):
                     return True, handler.name
         return (False, None) if self.any else (None, None)
+
+
+def resolve_elsewhere(root: Path, catalog: Catalog, repo: RepoFiles,
+                       unresolved: dict[tuple[str, str], set[str]]) -> list[Handler]:
+    """Handlers a registration names but its own file does not define: looked for first in the files the
+    scan already read (only those holding one of the names are indexed), then by a narrow rg search."""
+    by_name: dict[tuple[str, str], list[Function]] = defaultdict(list)
+    names = {name for _, name in unresolved}
+
+    def index(path: str) -> None:
+        source = repo.source(path)
+        if source is None:
+            return
+        for func in source.functions_named(names):
+            by_name[(family(source.lang.name), func.name)].append(func)
+
+    holds_name = any_of(names)
+    for path in sorted(repo.sources):
+        source = repo.sources[path]
+        if source is not None and source.parsable and holds_name(source.data):
+            index(path)
+    missing = {name for key in unresolved if key not in by_name for name in [key[1]]}
+    if missing:
+        for path in find_definitions(root, catalog, missing):
+            if path not in repo.sources:
+                index(path)
+    return [Handler(func.qualified, func.path, func.start_line, func.end_line, func.body, sorted(refs)[0])
+            for key, refs in unresolved.items() for func in by_name.get(key, [])]

@@ -16,20 +16,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tools.build_scope import Scope, build_scope
+from tools.call_sites import Reach, call_sites, pick_site
 from tools.code_patterns import Catalog, Pattern, load_catalog
 from tools.enclosing_symbol import Function, Handler, SourceFile
 from tools.errors import InputError
-from tools.literals import any_of
+from tools.periodic_work import periodic_loop
 from tools.profiles import load_profile
 from tools.records import DataGap, Finding
 from tools.registrations import handlers_for
 from tools.repo_files import RepoFiles
-from tools.request_paths import RequestPaths, family, find_definitions
+from tools.request_paths import RequestPaths, family, resolve_elsewhere
 from tools.rg_search import Search, rg_binary, rg_command
 
 __all__ = ["rg_binary", "rg_command", "scan_repo", "scan_tree", "format_scan"]
 
-SKIP_KEYS = ("binary", "too_large", "non_utf8", "unreadable", "ignored", "symlink_loops", "outside_repo")
+SKIP_KEYS = ("binary", "too_large", "non_utf8", "unreadable", "ignored", "symlink_loops", "outside_repo",
+             "not_deployed")
 _SNIPPET_MAX = 200
 
 
@@ -95,6 +98,15 @@ def _snippet(text: bytes) -> str:
     return snippet if len(snippet) <= _SNIPPET_MAX else snippet[: _SNIPPET_MAX - 1] + "…"
 
 
+PERIODIC = "periodic-background-loop"
+
+
+def _periodic_detail(hit: Hit, where: str, line: int) -> str:
+    return (f"starts a loop that runs on a timer for the life of the instance ({where}, {hit.shown_path}:{line}), "
+            "outside any request: with CPU allocated only during requests it runs throttled between them and "
+            "can be stopped at any time.")
+
+
 def _finding(hit: Hit, category: str, pattern_id: str, detail: str, func: Function | None,
              in_path: bool | None, handler: str | None) -> Finding:
     # Code directly inside an anonymous handler (`app.post("/x", async (req, res) => ...)`) has no
@@ -117,8 +129,13 @@ def _finding(hit: Hit, category: str, pattern_id: str, detail: str, func: Functi
     )
 
 
-def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = None) -> dict[str, Any]:
-    """The scan itself, on a resolved directory; scan_repo adds the profile around it."""
+def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = None,
+              scope: Scope | None = None) -> dict[str, Any]:
+    """The scan itself, on a resolved directory; scan_repo adds the profile and the build scope around it.
+
+    Files the target does not run (tests, vendored code, a browser app, another service's sources: see
+    tools/build_scope.py) are searched by rg but yield no finding, registration or entry point.
+    """
     skipped = dict.fromkeys(SKIP_KEYS, 0)
     repo = RepoFiles(root, catalog, skipped)
     kept: list[Hit] = []
@@ -136,6 +153,9 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
             current[0] = path
         if path not in languages:
             languages[path] = catalog.language_for(path)
+            if languages[path] is not None and scope is not None and not scope.allows(path):
+                skipped["not_deployed"] += 1
+                languages[path] = None
         if languages[path] is None:
             return
         for hit in _hits_for_line(catalog, path, line, text, languages[path]):
@@ -172,7 +192,7 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
         for name in names:
             unresolved[(family(hit.language), name)].add(f"{hit.path}:{hit.line}")
     if unresolved:
-        handlers += _resolve_elsewhere(root, catalog, repo, unresolved)
+        handlers += resolve_elsewhere(root, catalog, repo, unresolved)
 
     request_paths = RequestPaths(handlers)
 
@@ -185,6 +205,7 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
     wrapper_calls: list[Hit] = []
     entries: list[Hit] = []
     sigterm_languages = {hit.language for hit in kept if hit.pattern.role == "sigterm"}
+    pending: list[tuple[Hit, Function]] = []  # findings whose function's call site is cited too
     for hit in kept:
         role = hit.pattern.role
         if role == "registration":
@@ -204,9 +225,18 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
             wrappers.setdefault(func.name, (func, hit))
             detail += f" It sits inside `{func.qualified}`, an in-process spawn wrapper."
         in_path, handler = request_paths.resolve(hit.path, hit.line, func)
+        if hit.pattern.shared_state and func is None:
+            in_path, handler = None, None
+        if hit.pattern.primitive and hit.pattern.category == "background-work" and in_path is not True:
+            loop = periodic_loop(repo.source(hit.path), repo.file_lines(hit.path), hit.language, hit.line)
+            if loop is not None:
+                findings.append(_finding(hit, "background-work", PERIODIC, _periodic_detail(hit, *loop), func,
+                                         in_path, handler))
         if not hit.pattern.place_allows(hit.path, func.qualified if func else None, in_path):
             continue
         findings.append(_finding(hit, hit.pattern.category, hit.pattern.id, detail, func, in_path, handler))
+        if hit.pattern.cite_call_site and func is not None and in_path is not True:
+            pending.append((hit, func))
 
     for hit in wrapper_calls:
         if hit.group not in wrappers:
@@ -236,6 +266,7 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
         )
         findings.append(_finding(hit, "signal-handling", "sigterm-absent", detail, func, None, None))
 
+    findings += _call_site_findings(root, catalog, repo, scope, request_paths, pending)
     findings = _dedupe(findings)
     skipped["non_utf8"] = len(repo.non_utf8)
     counts = search.counts()  # the ignored-files walk ran beside the work above
@@ -251,32 +282,33 @@ def scan_tree(root: Path, catalog: Catalog, extra_ignores: list[str] | None = No
     }
 
 
-def _resolve_elsewhere(root: Path, catalog: Catalog, repo: RepoFiles,
-                       unresolved: dict[tuple[str, str], set[str]]) -> list[Handler]:
-    """Handlers a registration names but its own file does not define: looked for first in the files the
-    scan already read (only those holding one of the names are indexed), then by a narrow rg search."""
-    by_name: dict[tuple[str, str], list[Function]] = defaultdict(list)
-    names = {name for _, name in unresolved}
+def _call_site_findings(root: Path, catalog: Catalog, repo: RepoFiles, scope: Scope | None,
+                        request_paths: RequestPaths, pending: list[tuple[Hit, Function]]) -> list[Finding]:
+    """For each pending finding, the line that calls its function (tools/call_sites.py), as a finding."""
+    allows = scope.allows if scope is not None else (lambda path: True)
+    sites = call_sites(root, catalog, {func.name: family(hit.language) for hit, func in pending}, allows)
 
-    def index(path: str) -> None:
+    def enclosing(path: str, line: int, text: str) -> Function | None:
         source = repo.source(path)
-        if source is None:
-            return
-        for func in source.functions_named(names):
-            by_name[(family(source.lang.name), func.name)].append(func)
+        col = len(text) - len(text.lstrip())
+        return source.enclosing_function(line, col) if source is not None and source.parsable else None
 
-    holds_name = any_of(names)
-    for path in sorted(repo.sources):
-        source = repo.sources[path]
-        if source is not None and source.parsable and holds_name(source.data):
-            index(path)
-    missing = {name for key in unresolved if key not in by_name for name in [key[1]]}
-    if missing:
-        for path in find_definitions(root, catalog, missing):
-            if path not in repo.sources:
-                index(path)
-    return [Handler(func.qualified, func.path, func.start_line, func.end_line, func.body, sorted(refs)[0])
-            for key, refs in unresolved.items() for func in by_name.get(key, [])]
+    reach = Reach(root, catalog, allows, enclosing, request_paths.resolve)
+
+    out = []
+    for hit, func in pending:
+        chosen = pick_site(sites.get(func.name, []), func.path, func.start_line, func.end_line, reach)
+        if chosen is None:
+            continue
+        (path, line, text), (in_path, handler) = chosen
+        call = Hit(hit.pattern, path, hit.language, line, 0, text.encode(), shown_path=_display(path),
+                   snippet=_snippet(text.encode()))
+        detail = (f"calls `{func.qualified}` ({func.path}:{func.start_line}), where "
+                  f"`{hit.snippet}` ({hit.path}:{hit.line}): {hit.pattern.detail}")
+        source = repo.source(path)
+        caller = source.enclosing_function(line, 0) if source is not None and source.parsable else None
+        out.append(_finding(call, hit.pattern.category, "call-site", detail, caller, in_path, handler))
+    return out
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -299,8 +331,11 @@ def _is_git_repo(root: Path) -> bool:
 
 
 # tool
-def scan_repo(path: str, profile: str | None = None) -> dict[str, Any]:
-    """Scan a repository checkout for the code constructs that explain Cloud Run incidents."""
+def scan_repo(path: str, profile: str | None = None, target: str | None = None) -> dict[str, Any]:
+    """Scan a repository checkout for the code constructs that explain Cloud Run incidents.
+
+    `target` (the Cloud Run service or job name) picks the Dockerfile whose sources are scanned.
+    """
     root = Path(path).expanduser()
     if not root.exists():
         raise InputError(f"repository path {path!r} does not exist")
@@ -309,7 +344,8 @@ def scan_repo(path: str, profile: str | None = None) -> dict[str, Any]:
     root = root.resolve()
     chosen = load_profile(profile)
     catalog = load_catalog()
-    result = scan_tree(root, catalog, chosen["ignore"])
+    scope = build_scope(root, target)
+    result = scan_tree(root, catalog, chosen["ignore"], scope)
     gaps: list[DataGap] = []
     if result["files_scanned"] == 0:
         gaps.append(DataGap(
@@ -333,6 +369,7 @@ def scan_repo(path: str, profile: str | None = None) -> dict[str, Any]:
     return {
         "path": str(root),
         "profile": chosen["name"],
+        "scope": scope.why,
         "git_repo": _is_git_repo(root),
         "findings": result["findings"],
         "files_scanned": result["files_scanned"],

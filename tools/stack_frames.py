@@ -40,7 +40,8 @@ def _catalog() -> dict[str, Any]:
         formats.append({**fmt, "compiled": re.compile(fmt["regex"])})
     return {"formats": formats, "library_markers": tuple(data.get("library_markers") or ()),
             "field_formats": list(data.get("field_formats") or ()),
-            "skip_dirs": frozenset(data.get("skip_dirs") or ())}
+            "skip_dirs": frozenset(data.get("skip_dirs") or ()),
+            "app_roots": tuple(tuple(r.strip("/").split("/")) for r in data.get("app_roots") or ())}
 
 
 def _jvm_path(function: str, file_name: str) -> str:
@@ -122,13 +123,17 @@ class RepoIndex:
             return None
         best: list[tuple[str, ...]] = []
         best_len = 0
+        # under a container's app root (/workspace for buildpacks, /app) the rest is the path in the build
+        # source directory: a match of all of it is enough, even of the base name alone
+        rooted = next((len(parts) - len(r) for r in _catalog()["app_roots"] if parts[:len(r)] == r), 0)
         for candidate in self._index().get(parts[-1], []):
             common = 0
             while (common < min(len(parts), len(candidate))
                    and parts[-1 - common] == candidate[-1 - common]):
                 common += 1
             # the repo path is the tail of the container path, or (JVM) the package path is the repo path's tail
-            if common < min(len(parts), len(candidate)) or (common == 1 and len(parts) > 1 and len(candidate) > 1):
+            if common != rooted and (common < min(len(parts), len(candidate))
+                                     or (common == 1 and len(parts) > 1 and len(candidate) > 1)):
                 continue
             if common > best_len:
                 best, best_len = [candidate], common
