@@ -87,6 +87,42 @@ def failure_signs(items: list[dict[str, Any]]) -> list[str]:
     return signs
 
 
+_NOISE_SEVERITIES = ("WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY")
+MAX_DISMISSED = 3
+
+
+def dismissed_items(items: list[dict[str, Any]]) -> list[str]:
+    """Lines that look alarming but the catalog calls lifecycle noise (a SIGTERM at scale-in, a sandbox
+    syscall warning, a local daemon still starting), loudest first: a `healthy` verdict names what it
+    looked at and set aside, so the reader can check it instead of re-searching the logs."""
+    noisy = [i for i in items if not i.get("excluded") and i["type"] == "signature"
+             and (i.get("attrs") or {}).get("context")
+             and str(i["attrs"].get("severity") or "").upper() in _NOISE_SEVERITIES]
+    noisy.sort(key=lambda i: (-_NOISE_SEVERITIES.index(str(i["attrs"]["severity"]).upper()),
+                              -int(i["attrs"].get("count") or 0), i["id"]))
+    return [i["id"] for i in noisy[:MAX_DISMISSED]]
+
+
+def healthy_figures(items: list[dict[str, Any]]) -> dict[str, str]:
+    """The figures a `healthy` verdict rests on, stated (issue: healthy must be earned, not defaulted)."""
+    usable = [i for i in items if not i.get("excluded")]
+    traffic = next((i["attrs"] for i in usable if i["type"] == "traffic"), None)
+    runs = [i["attrs"] for i in usable if i["type"] == "execution"]
+    en, ja = [], []
+    if traffic:
+        en.append(f"{traffic.get('errors', 0)} of {traffic.get('requests', 0)} requests got 5xx/429, "
+                  f"{traffic.get('bad_minutes') or 0} minute(s) at or above 5%")
+        ja.append(f"{traffic.get('requests', 0)} 件中 5xx/429 は {traffic.get('errors', 0)} 件、"
+                  f"5% 以上の分は {traffic.get('bad_minutes') or 0}")
+    if runs:
+        failed = sum(int(r.get("failed_count") or 0) for r in runs)
+        en.append(f"{len(runs)} job execution(s), {failed} failed")
+        ja.append(f"ジョブ実行 {len(runs)} 件、失敗 {failed} 件")
+    en.append("no failed deploy, revision or execution and no platform failure message")
+    ja.append("失敗したデプロイ・リビジョン・実行やプラットフォームの障害メッセージはない")
+    return {"en": "; ".join(en), "ja": "。".join(ja)}
+
+
 def healthy_candidate(items: list[dict[str, Any]], config: dict[str, Any]) -> dict[str, Any] | None:
     """The `healthy` candidate, citing the traffic baseline or, failing that, the strongest usable items.
 
@@ -106,10 +142,12 @@ def healthy_candidate(items: list[dict[str, Any]], config: dict[str, Any]) -> di
     runs = [i for i in usable if i["type"] == "execution"]
     quiet_jobs = any(i["id"] in ids for i in runs) and not any(i["attrs"].get("failed_count") for i in runs)
     quiet = has_baseline and (quiet_traffic or quiet_jobs)
+    dismissed = [i for i in dismissed_items(usable) if i not in ids]
     return {
         "label": "healthy", "title": rule_title("healthy", config), "confidence": "medium" if quiet else "low",
-        "why": {}, "score": 0.0, "onset": None, "kinds": {"baseline": ids}, "flags": [],
-        "ruled_out": False, "emit": True, "items": ids,
+        "why": healthy_figures(usable), "score": 0.0, "onset": None,
+        "kinds": {"baseline": ids, **({"dismissed": dismissed} if dismissed else {})}, "flags": [],
+        "ruled_out": False, "emit": True, "items": ids + dismissed,
     }
 
 

@@ -34,6 +34,7 @@ _KIND_NAMES = {
     "change": {"en": "change (deploy)", "ja": "変更（デプロイ）"},
     "against": {"en": "against", "ja": "反証"},
     "baseline": {"en": "baseline", "ja": "平常時の指標"},
+    "dismissed": {"en": "looked at and judged lifecycle noise", "ja": "確認したうえでノイズと判断"},
 }
 _TEXT = {
     "title": {"en": "Incident Report: {name}", "ja": "インシデントレポート: {name}"},
@@ -84,7 +85,7 @@ def _kind_lists(candidate: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> 
     """The candidate's item ids per kind, strongest first within each kind; a wrapper a specific
     failure explains comes after it, however loud (tools/evidence_fold.py)."""
     lists = []
-    for kind in (*CITE_ORDER, "against", "baseline"):
+    for kind in (*CITE_ORDER, "against", "baseline", "dismissed"):
         ids = [i for i in candidate.get("kinds", {}).get(kind, []) if i in by_id]
         if kind != "location":  # frames are already most frequent first
             ids.sort(key=lambda i: (bool((by_id[i].get("attrs") or {}).get("explained_by")),
@@ -161,7 +162,14 @@ def rationale(candidate: dict[str, Any], ev_of: dict[str, str], lang: str,
         key = "healthy_quiet" if "traffic" in types else "healthy_jobs" if "execution" in types else "healthy_thin"
         text = _t(key, lang)
         refs = _refs(kinds.get("baseline", []), ev_of)
-        return line(f"{text} ({refs})" if refs else text)
+        parts = [f"{text} ({refs})" if refs else text]
+        why = (candidate.get("why") or {}).get(lang) or (candidate.get("why") or {}).get("en")
+        if why and key != "healthy_thin":
+            parts.append(why)  # the figures the verdict rests on
+        noise = _refs(kinds.get("dismissed", []), ev_of)
+        if noise:
+            parts.append(f"{_KIND_NAMES['dismissed'][lang]}: {noise}")
+        return line("; ".join(parts), 1000)
     if candidate.get("ruled_out"):
         return line(_t("ruled_out", lang, refs=_refs(kinds.get("against", []), ev_of) or "-"))
     sep = "、" if lang == "ja" else ", "

@@ -127,9 +127,10 @@ def load_signatures(path: str | Path | None = None) -> list[dict[str, Any]]:
             raise InputError(f"{where}: duplicate signature id {sig['id']}")
         seen.add(sig["id"])
     for sig in sigs:
-        unknown = set(sig.get("explains") or []) - seen
+        unknown = (set(sig.get("explains") or []) | set(sig.get("overrides") or [])) - seen
         if unknown:
-            raise InputError(f"{where}: signature {sig['id']} explains unknown signatures {sorted(unknown)}")
+            raise InputError(f"{where}: signature {sig['id']} explains or overrides unknown signatures "
+                             f"{sorted(unknown)}")
     return sigs
 
 
@@ -274,10 +275,10 @@ class SignatureMatcher:
         if self.prescreen.search(low) is None and (self.fallback is None or not self.fallback.search(text)):
             found: list[dict[str, Any]] = []
         else:
-            found = [
+            found = _without_overridden([
                 sig for sig, gate, rx in self._by_kind[_check_kind(kind)]
                 if (gate is None or any(lit in low for lit in gate)) and rx.search(text)
-            ]
+            ])
         if len(text) <= CACHE_TEXT_CHARS:  # platform texts repeat verbatim; app lines mostly do not
             if len(self._cache) >= CACHE_ENTRIES:
                 self._cache.clear()
@@ -288,6 +289,23 @@ class SignatureMatcher:
         if not self.wants(record):
             return []
         return self.match_message(record.get("message") or "", record.get("log_kind") or "stdout")
+
+
+def _without_overridden(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop the signatures a more precise reading of the same line `overrides:` (a connection refused on
+    127.0.0.1 is a process of the same instance, not the remote dependency the generic entry names)."""
+    dropped = {sid for sig in found for sid in sig.get("overrides") or ()}
+    return [sig for sig in found if sig["id"] not in dropped] if dropped else found
+
+
+def observed_severity(record: LogRecord, sig: dict[str, Any]) -> str:
+    """The severity the line was logged at; the catalog's usual severity when it carries none (DEFAULT).
+
+    A logger that wrote "connect ECONNREFUSED" as a WARNING while it waits for a local daemon said how
+    bad it was; the catalog's ERROR is only a guess for lines that say nothing.
+    """
+    severity = str(record.get("severity") or "DEFAULT").upper()
+    return sig["severity"] if severity not in SEVERITIES or severity == "DEFAULT" else severity
 
 
 @lru_cache(maxsize=1)
@@ -325,7 +343,7 @@ class HitCollector:
             hit = SignatureHit(
                 signature_id=sig["id"],
                 labels=list(sig["labels"]),
-                severity=sig["severity"],
+                severity=observed_severity(record, sig),
                 context=bool(sig.get("context", False)),
                 http_status=sig.get("http_status"),
                 meaning=dict(sig["meaning"]),
@@ -344,6 +362,9 @@ class HitCollector:
             self._hits[key] = hit
             self._instances[key] = set()
         hit["count"] += 1
+        seen_severity = observed_severity(record, sig)
+        if SEVERITIES.index(seen_severity) > SEVERITIES.index(hit["severity"]):
+            hit["severity"] = seen_severity  # the group is as severe as its worst line
         if ts and (not hit["first_seen"] or ts < hit["first_seen"]):
             hit["first_seen"] = ts
         if ts > hit["last_seen"]:
