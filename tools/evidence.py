@@ -260,7 +260,7 @@ def onset_time(items: list[dict[str, Any]]) -> str | None:
         if item["static"] or item.get("excluded"):
             continue
         severe = item["type"] == "signature" and SEVERITY.get(str(item["attrs"].get("severity", "")).upper(), 2) >= 2
-        if severe or item["type"] in ("status", "slow_requests"):
+        if severe or item["type"] in ("status", "slow_requests", "regression"):
             times.append(item["timestamp"])
     return min(times) if times else None
 

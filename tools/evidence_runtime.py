@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from tools.evidence_items import SEVERITY, make_item, one_line, render_signal, value_text
+from tools.evidence_regression import regression_items
 from tools.timewindow import parse_time
 
 
@@ -110,7 +111,7 @@ def request_items(records: list[dict[str, Any]], target_name: str | None,
         static=False, attrs={"requests": total, "errors": errors, "error_rate": round(errors / total, 5), **peak},
         confidence="medium", strength=0.5, signal=render_signal(["traffic"], values), service=target_name,
     ))
-    return items
+    return items + regression_items(records, target_name)
 
 
 BAD_MINUTE_RATE = 0.05  # a minute is failing when this share of its requests got 5xx/429 ...
