@@ -60,6 +60,7 @@ def _status_regressions(requests: list[dict[str, Any]], old: str, new: str) -> l
     totals: dict[str, Counter[tuple[str, int]]] = {old: Counter(), new: Counter()}
     bad: dict[str, Counter[tuple[str, int]]] = {old: Counter(), new: Counter()}
     first: dict[tuple[str, int], dict[str, Any]] = {}
+    last: dict[tuple[str, int], str] = {}
     for record in requests:
         revision = _revision(record)
         if revision not in totals:
@@ -70,6 +71,8 @@ def _status_regressions(requests: list[dict[str, Any]], old: str, new: str) -> l
             if revision == new and ((path, code) not in first
                                     or record.get("timestamp", "") < first[(path, code)].get("timestamp", "")):
                 first[(path, code)] = record
+            if revision == new:
+                last[(path, code)] = max(last.get((path, code), ""), record.get("timestamp", ""))
         totals[revision][(path, 0)] += 1
     found = []
     for (path, code), count in bad[new].items():
@@ -77,13 +80,15 @@ def _status_regressions(requests: list[dict[str, Any]], old: str, new: str) -> l
         before = bad[old][(path, code)] / totals[old][(path, 0)] if totals[old][(path, 0)] else 0.0
         if count >= MIN_FAILURES and rate >= MIN_RATE and rate >= RATE_FACTOR * before + RATE_MARGIN:
             found.append({"kind": "status", "code": code, "path": path, "count": count, "rate": round(rate, 4),
-                          "previous_rate": round(before, 4), "record": first[(path, code)]})
+                          "previous_rate": round(before, 4), "record": first[(path, code)],
+                          "last": last.get((path, code)) or None})
     return found
 
 
 def _log_regressions(records: list[dict[str, Any]], old: str, new: str, matcher: Any) -> list[dict[str, Any]]:
     counts: dict[str, Counter[str]] = {old: Counter(), new: Counter()}
     first: dict[str, dict[str, Any]] = {}
+    last: dict[str, str] = {}
     for record in records:
         revision = _revision(record)
         if (revision not in counts or record.get("log_kind") not in _APP_KINDS
@@ -95,10 +100,13 @@ def _log_regressions(records: list[dict[str, Any]], old: str, new: str, matcher:
         if revision == new and (template not in first
                                 or record.get("timestamp", "") < first[template].get("timestamp", "")):
             first[template] = record
+        if revision == new:
+            last[template] = max(last.get(template, ""), record.get("timestamp", ""))
     found = []
     for template, count in counts[new].items():
         if count >= MIN_FAILURES and not counts[old][template] and not matcher.match(first[template]):
-            found.append({"kind": "log", "template": template, "count": count, "record": first[template]})
+            found.append({"kind": "log", "template": template, "count": count, "record": first[template],
+                          "last": last.get(template) or None})
     return found
 
 
@@ -115,7 +123,7 @@ def regression_items(records: list[dict[str, Any]], target_name: str | None) -> 
     found.sort(key=lambda x: -x[2]["count"])
     items = []
     for index, (old, new, finding) in enumerate(found[:MAX_ITEMS]):
-        record = finding.pop("record")
+        record, last = finding.pop("record"), finding.pop("last", None)
         if finding["kind"] == "status":
             signal = {"en": f"HTTP {finding['code']} on {finding['path']} rose to {100 * finding['rate']:.0f}% "
                             f"({finding['count']} requests) on revision `{new}`, from "
@@ -131,7 +139,7 @@ def regression_items(records: list[dict[str, Any]], target_name: str | None) -> 
         items.append(make_item(
             f"regression:{index}", "regression", "cloud_logging", record.get("raw_ref", ""),
             record.get("timestamp", ""), static=False,
-            attrs={**finding, "revision": new, "previous_revision": old},
+            attrs={**finding, "revision": new, "previous_revision": old, "last_seen": last},
             confidence="high" if finding["count"] >= 10 else "medium", strength=1.0,
             signal=signal, service=target_name, revisions=[new],
         ))

@@ -14,6 +14,20 @@ from tools.evidence_items import SEVERITY, make_item, one_line, render_signal, v
 from tools.evidence_regression import regression_items
 from tools.timewindow import parse_time
 
+BLIP_MAX_LINES = 3  # a transient error seen at most this many times ...
+BLIP_MAX_SECONDS = 60  # ... all within this span is a blip the clients retried
+
+
+def is_blip(hit: dict[str, Any]) -> bool:
+    """A brief burst of a transient network error (two Redis dial timeouts in one second): it shows a
+    dependency hiccupped, not what an incident that lasts the window is about."""
+    if not hit.get("transient") or int(hit.get("count") or 0) > BLIP_MAX_LINES:
+        return False
+    first, last = hit.get("first_seen"), hit.get("last_seen")
+    if not first or not last:
+        return False
+    return (parse_time(last) - parse_time(first)).total_seconds() <= BLIP_MAX_SECONDS
+
 
 def signature_items(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One item per (signature, service) hit group from tools.signatures.match_records."""
@@ -36,6 +50,7 @@ def signature_items(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
             hit.get("first_seen") or first.get("timestamp") or "", static=False,
             attrs={"signature_id": str(hit.get("signature_id", "")), "labels": list(hit.get("labels") or []),
                    "primary_label": (hit.get("labels") or [None])[0], "context": bool(hit.get("context")),
+                   "blip": is_blip(hit), "last_seen": hit.get("last_seen") or None,
                    "label_count": len(hit.get("labels") or []),
                    "severity": hit.get("severity"), "count": count, "log_kind": first.get("log_kind")},
             confidence="high" if count >= 3 and severity >= 2 else "medium", strength=strength,
@@ -80,7 +95,8 @@ def request_items(records: list[dict[str, Any]], target_name: str | None,
         items.append(make_item(
             f"status:{code}", "status", "cloud_logging", first.get("raw_ref", ""), first.get("timestamp", ""),
             static=False, attrs={"code": code, "status_class": f"{code // 100}xx", "count": count,
-                                 "rate": round(count / total, 4), "total": total},
+                                 "rate": round(count / total, 4), "total": total,
+                                 "last_seen": max(r.get("timestamp", "") for r in group) or None},
             confidence="high" if count >= 5 else "medium", strength=1.0 if count >= 5 else 0.6,
             signal=render_signal(["status"], values), service=target_name, revisions=revisions,
         ))
@@ -95,13 +111,14 @@ def request_items(records: list[dict[str, Any]], target_name: str | None,
                 "slow_requests", "slow_requests", "cloud_logging", first.get("raw_ref", ""),
                 first.get("timestamp", ""), static=False,
                 attrs={"count": len(slow), "max_latency_ms": top, "timeout_seconds": timeout_seconds,
-                       "near_timeout": True},
+                       "near_timeout": True, "last_seen": max(r.get("timestamp", "") for r in slow) or None},
                 confidence="high" if len(slow) >= 3 else "medium", strength=1.0,
                 signal=render_signal(["slow_requests"], values), service=target_name,
             ))
     latency = latencymake_item(records, requests, target_name)
     if latency is not None:
         items.append(latency)
+        items.extend(cold_start_examples(records, requests, latency))
     errors = sum(len(g) for c, g in by_code.items() if c >= 500 or c == 429)
     first = min(requests, key=lambda r: r.get("timestamp", ""))
     values = {"requests": total, "errors": errors, "error_rate_pct": f"{100 * errors / total:.2f}"}
@@ -181,10 +198,58 @@ def latencymake_item(records: list[dict[str, Any]], requests: list[dict[str, Any
         static=False,
         attrs={"p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "max_ms": float(slowest["http"]["latency_ms"]),
                "slow_count": len(slow), "cold_start_count": after_start,
+               "last_seen": max((r.get("timestamp", "") for r in slow), default="") or None,
                "cold_start_share": round(after_start / len(slow), 3) if slow else 0.0},
         confidence="high" if len(slow) >= 3 else "medium", strength=1.0 if slow else 0.4,
         signal=render_signal(["latency"], values), service=target_name,
     )
+
+
+def _starts(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted((r for r in records if str(r.get("message") or "").startswith("Starting new instance")
+                   and r.get("timestamp") and r.get("raw_ref")), key=lambda r: r["timestamp"])
+
+
+def cold_start_examples(records: list[dict[str, Any]], requests: list[dict[str, Any]],
+                        latency: dict[str, Any]) -> list[dict[str, Any]]:
+    """A typical cold start: the request that waited for an instance start, and that start line.
+
+    The latency row cites the slowest request (the peak); a cold start is shown by the pair
+    "instance started" / "request waited for it", so both are cited as examples of the same symptom
+    (`example_of`), next to it. Of the starts that made a request wait, the one with the median wait
+    is shown: the typical case a reader should recognise, not the outlier the peak already is.
+    """
+    if not latency["attrs"].get("cold_start_count"):
+        return []
+    threshold = max(SLOW_FACTOR * latency["attrs"]["p50_ms"], SLOW_MIN_MS)
+    slow = sorted((r for r in requests if float(r["http"].get("latency_ms") or 0) >= threshold
+                   and r.get("raw_ref")), key=lambda r: r.get("timestamp", ""))
+    pairs = []
+    for start in _starts(records):
+        began = parse_time(start["timestamp"])
+        waited = next((r for r in slow if -timedelta(seconds=COLD_START_TRIGGER_S) <= parse_time(r["timestamp"])
+                       - began <= timedelta(seconds=COLD_START_LEAD_S)), None)
+        if waited is not None:
+            pairs.append((waited, start))
+    if not pairs:
+        return []
+    pairs.sort(key=lambda pair: float(pair[0]["http"]["latency_ms"]))
+    record, start = pairs[(len(pairs) - 1) // 2]
+    seconds = float(record["http"]["latency_ms"]) / 1000
+    path = (record.get("http") or {}).get("path") or "?"
+    reason = one_line(start.get("message") or "", 120)
+    examples = [
+        (record, {"en": f"Typical cold start (median of {len(pairs)}): {path} waited {seconds:.1f} s for a new "
+                        "instance", "ja": f"典型的なコールドスタート（{len(pairs)} 件の中央値）: {path} が新しい"
+                                          f"インスタンスを {seconds:.1f} 秒待った"}),
+        (start, {"en": f"The instance start that request waited for: {reason}",
+                 "ja": f"そのリクエストが待ったインスタンス起動: {reason}"}),
+    ]
+    return [dict(make_item(f"latency:example:{n}", "example", "cloud_logging", r["raw_ref"], r["timestamp"],
+                           static=False, attrs={"example_of": latency["id"]}, confidence="high",
+                           strength=0.9, signal=signal, service=latency.get("service")),
+                 example_of=latency["id"])
+            for n, (r, signal) in enumerate(examples)]
 
 
 def metric_items(metrics: dict[str, Any] | None, target_name: str | None) -> list[dict[str, Any]]:

@@ -52,6 +52,21 @@ def sort_key(candidate: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
+def attach_examples(candidate: dict[str, Any], items: list[dict[str, Any]]) -> None:
+    """Put the example entries of a symptom (`example_of`: the first slow request after a start and that
+    start line, beside the slowest request) right after it, so the report cites more than one entry."""
+    examples: dict[str, list[str]] = {}
+    for item in items:
+        if item.get("example_of") and not item.get("excluded"):
+            examples.setdefault(item["example_of"], []).append(item["id"])
+    if not examples:
+        return
+    for kind in ("runtime_symptom", "secondary_symptom"):
+        ids = candidate.get("kinds", {}).get(kind)
+        if ids:
+            candidate["kinds"][kind] = [x for i in ids for x in (i, *examples.get(i, ())) if x]
+
+
 def cited_items(candidate: dict[str, Any]) -> list[str]:
     """Item ids a candidate rests on: symptoms, where they were raised, mechanism, condition, change, against."""
     ids: list[str] = []
@@ -158,6 +173,7 @@ def rank(items: list[dict[str, Any]], config: dict[str, Any] | None = None,
     evaluated = evaluate(items, config)
     emitted = sorted((c for c in evaluated if c["emit"]), key=sort_key)
     for candidate in emitted:
+        attach_examples(candidate, items)
         candidate["items"] = cited_items(candidate)
     if not any(LEVELS[c["confidence"]] > 0 for c in emitted):
         healthy = healthy_candidate(items, config)

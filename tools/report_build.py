@@ -236,12 +236,15 @@ def current_status(candidates: list[dict[str, Any]], items: list[dict[str, Any]]
         if any(i["type"] == "traffic" for i in usable):
             return "healthy", _t("status_healthy", lang)
         return "unknown", _t("status_unknown", lang)
-    runtime = [i for i in usable if i["type"] in ("signature", "status", "slow_requests")]
+    # failures only (a lifecycle line is not an error), each at the LAST time it was seen, not its first
+    runtime = [i for i in usable if (i["type"] in ("signature", "status", "slow_requests", "regression")
+                                     or (i["type"] == "latency" and i["attrs"].get("slow_count")))
+               and not (i.get("attrs") or {}).get("context")]
     if not runtime:
         return "unknown", _t("status_unknown", lang)
     from tools.timewindow import parse_time
 
-    last = max(parse_time(i["timestamp"]) for i in runtime)
+    last = max(parse_time((i.get("attrs") or {}).get("last_seen") or i["timestamp"]) for i in runtime)
     if (end - last).total_seconds() <= 600:
         return "ongoing", _t("status_ongoing", lang)
     return "resolved", _t("status_resolved", lang, last=format_time(last))

@@ -58,6 +58,7 @@ class SignatureHit(TypedDict, total=False):
     labels: list[str]
     severity: str
     context: bool  # lifecycle line (instance start, shutdown, deploy): timing evidence, weak alone
+    transient: bool  # a network error clients retry: a brief burst of it is a blip, not a cause
     http_status: int | None
     meaning: dict[str, str]  # {en, ja}
     fix: dict[str, str]  # {en, ja}
@@ -345,6 +346,7 @@ class HitCollector:
                 labels=list(sig["labels"]),
                 severity=observed_severity(record, sig),
                 context=bool(sig.get("context", False)),
+                transient=bool(sig.get("transient", False)),
                 http_status=sig.get("http_status"),
                 meaning=dict(sig["meaning"]),
                 fix=dict(sig["fix"]),
