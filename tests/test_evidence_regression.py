@@ -71,3 +71,10 @@ def test_the_regression_ranks_bad_deploy_first_with_the_deploy_as_change():
     assert top["label"] == "bad-deploy-regression" and top["confidence"] == "high"
     refs = {i["id"]: i["raw_ref"] for i in items}
     assert "cloudaudit.googleapis.com/activity#d1" in {refs[i] for i in top["items"]}
+
+
+def test_a_5xx_jump_is_left_to_the_status_rules():
+    """A 504 after a deploy may be a sandbox hang or a slow dependency: the specific cause stays visible."""
+    records = [req(i, f"2026-08-03T13:{i:02d}:00Z", "enc-00012" if i < 30 else "enc-00013",
+                   504 if i >= 30 and i % 2 else 200) for i in range(60)]
+    assert regression_items(records, "enc") == []

@@ -1,10 +1,12 @@
 """What a new revision broke: failures that start with it and that the revision before it did not have.
 
 A regression rarely announces itself with a platform message. The request log
-shows it as an endpoint whose 4xx or 5xx share jumps on the new revision (a
-missing binary answers 400, not 500), and the application log as a warning or
-error line the new revision prints on every call and the old one never
-printed. Both are measured symptoms of `bad-deploy-regression`; comparing the
+shows it as an endpoint whose 4xx share jumps on the new revision (a missing
+binary answers 400, not 500), and the application log as a warning or error
+line the new revision prints on every call and the old one never printed.
+5xx and 429 are left to the status rules that already read them: a 504 after
+a deploy is as often a sandbox hang or a slow dependency as the change itself,
+and the specific cause must stay visible. Both are measured symptoms of `bad-deploy-regression`; comparing the
 two revisions side by side is what tells them from errors the service always
 had (scanners' 404s, a client's usual 400s).
 
@@ -66,7 +68,7 @@ def _status_regressions(requests: list[dict[str, Any]], old: str, new: str) -> l
         if revision not in totals:
             continue
         status, path = int(record["http"]["status"]), _path(record)
-        for code in {status} if status >= 400 else set():
+        for code in {status} if 400 <= status < 500 and status != 429 else set():
             bad[revision][(path, code)] += 1
             if revision == new and ((path, code) not in first
                                     or record.get("timestamp", "") < first[(path, code)].get("timestamp", "")):
