@@ -41,8 +41,8 @@ DENIED = ("rpc error: code = PermissionDenied desc = Permission 'cloudkms.crypto
 
 
 def test_a_two_line_timeout_blip_does_not_outrank_a_sustained_failure():
-    blip = [rec(1, "dial tcp 10.24.0.3:6379: i/o timeout", "2026-02-12T00:26:05Z", severity="ERROR"),
-            rec(2, "dial tcp 10.24.0.3:6379: i/o timeout", "2026-02-12T00:26:06Z", severity="ERROR")]
+    blip = [rec(1, "dial tcp redis.internal:6379: i/o timeout", "2026-02-12T00:26:05Z", severity="ERROR"),
+            rec(2, "dial tcp redis.internal:6379: i/o timeout", "2026-02-12T00:26:06Z", severity="ERROR")]
     denied = [rec(10 + i, DENIED, f"2026-02-12T01:{i:02d}:00Z", severity="ERROR") for i in range(20)]
     items = items_of(traffic() + blip + denied)
     ranked = rank(items)
@@ -50,7 +50,7 @@ def test_a_two_line_timeout_blip_does_not_outrank_a_sustained_failure():
     downstream = next(c for c in ranked if c["label"] == "downstream-dependency")
     assert "runtime_symptom" not in downstream["flags"] and "secondary_symptom" in downstream["flags"]
     # the same error, sustained, is a runtime symptom again
-    sustained = [rec(100 + i, "dial tcp 10.24.0.3:6379: i/o timeout", f"2026-02-12T00:{10 + i:02d}:00Z",
+    sustained = [rec(100 + i, "dial tcp redis.internal:6379: i/o timeout", f"2026-02-12T00:{10 + i:02d}:00Z",
                      severity="ERROR") for i in range(8)]
     again = next(c for c in rank(items_of(traffic() + sustained)) if c["label"] == "downstream-dependency")
     assert "runtime_symptom" in again["flags"]
@@ -100,3 +100,36 @@ def test_current_status_uses_the_last_time_a_failure_was_seen():
     ranked = rank(items)
     end = datetime(2026, 2, 12, 2, 0, tzinfo=UTC)
     assert current_status(ranked, items, end, "en")[0] == "ongoing"  # the first line was at 00:10
+
+
+def _vpc_setting(value) -> dict:
+    return {"setting": "vpc_egress", "value": value, "is_default": value == "none", "source": "cloud_run_job",
+            "origin": "api", "raw_ref": "projects/p/locations/l/jobs/migrate#template.template.vpcAccess",
+            "target_name": "web"}
+
+
+def test_a_private_address_timing_out_without_vpc_egress_is_the_environment():
+    dials = [rec(i, "ERROR: dial tcp 10.110.0.3:3307: i/o timeout", f"2026-02-12T00:{10 + i:02d}:00Z",
+                 severity="ERROR") for i in range(4)]
+    no_vpc = build_items({"target": {"target_name": "web"}, "window": WINDOW, "records": dials,
+                          "signature_hits": match_records(dials), "settings": [_vpc_setting("none")]})
+    ranked = rank(no_vpc)
+    assert ranked[0]["label"] == "execution-environment-mismatch"
+    assert all(c["label"] != "downstream-dependency" or c["confidence"] == "low" for c in ranked)
+    with_vpc = build_items({"target": {"target_name": "web"}, "window": WINDOW, "records": dials,
+                            "signature_hits": match_records(dials),
+                            "settings": [_vpc_setting("private-ranges-only")]})
+    assert rank(with_vpc)[0]["label"] == "downstream-dependency"
+
+
+def test_vpc_egress_is_read_from_the_job_template():
+    from tools.run_settings import settings
+
+    job = {"name": "projects/p/locations/l/jobs/migrate", "template": {"template": {
+        "vpcAccess": {"egress": "PRIVATE_RANGES_ONLY", "networkInterfaces": [{"network": "default"}]},
+        "containers": [{"image": "x"}]}}}
+    values = {s["setting"]: s for s in settings(job, "job")}
+    assert values["vpc_egress"]["value"] == "private-ranges-only"
+    job["template"]["template"].pop("vpcAccess")
+    values = {s["setting"]: s for s in settings(job, "job")}
+    assert values["vpc_egress"]["value"] == "none" and values["vpc_egress"]["is_default"] is True

@@ -91,6 +91,7 @@ SETTING_NAMES = (
     "secret_iam_unordered",  # Terraform: a secret grant the service does not depends_on (rollout can race it)
     "image_pushed_after_deploy",  # Cloud Build: deploy step uses an image only the final `images:` push uploads
     "service_account",
+    "vpc_egress",  # none | private-ranges-only | all-traffic (Direct VPC or a connector)
     "image",
     "command",  # entrypoint / CMD as a string
     "bind_address",  # host a CMD/args binds to, where visible
