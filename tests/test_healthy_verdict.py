@@ -93,3 +93,14 @@ def test_a_sigabrt_is_still_a_crash_symptom():
                    kind="system", severity="ERROR")
     ranked = rank(build_items(bundle(quiet_traffic() + [crash])))
     assert ranked[0]["label"] != "healthy"
+
+
+def test_an_uncatalogued_application_error_that_recurs_for_minutes_forbids_healthy():
+    cron = [record(f"c{i}", "release schedule lock\nunlock failed: context canceled", f"2026-02-12T00:{i:02d}:10Z",
+                   kind="stderr", severity="ERROR") for i in range(0, 40, 3)]
+    items = build_items(bundle(quiet_traffic() + cron))
+    ranked = rank(items)
+    assert ranked[0]["label"] != "healthy"
+    assert ranked[0]["label"] == "other"
+    once = build_items(bundle(quiet_traffic() + cron[:2]))
+    assert rank(once)[0]["label"] == "healthy"  # a couple of errors is not an incident

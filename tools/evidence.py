@@ -21,6 +21,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
+from tools.evidence_app_errors import recurring_error_items
 from tools.evidence_fold import fold_wrappers
 from tools.evidence_items import (
     LIVE_SOURCES,
@@ -293,6 +294,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         + metric_items(bundle.get("metrics"), target_name)
         + frame_items(bundle.get("located_errors") or [])
         + listen_items(records, settings)
+        + recurring_error_items(records, target_name)
     )
     for item in items:  # an app server's worker timeout matters only when it is shorter than Cloud Run's
         if item["type"] == "setting" and item["attrs"]["setting"] == "worker_timeout_seconds":

@@ -82,7 +82,8 @@ def failure_signs(items: list[dict[str, Any]]) -> list[str]:
 
     Healthy needs affirmative evidence: no minute with 5xx/429 at or above the per-minute
     threshold, no failed deploy or revision, no failed execution, no platform failure
-    message (a kill, a probe failure, a timeout) at ERROR or above.
+    message (a kill, a probe failure, a timeout) at ERROR or above, no application error
+    that recurs for minutes without the catalog naming it.
     """
     signs: list[str] = []
     for item in items:
@@ -99,6 +100,9 @@ def failure_signs(items: list[dict[str, Any]]) -> list[str]:
         elif (kind == "signature" and not attrs.get("context") and attrs.get("log_kind") in _PLATFORM_KINDS
               and str(attrs.get("severity") or "").upper() in _FAILING):
             signs.append(f"platform failure message {attrs.get('signature_id')} ({item['raw_ref']})")
+        elif kind == "app_error":  # tools/evidence_app_errors.py: recurring, and no catalog entry names it
+            signs.append(f"recurring application error, {attrs['count']}x in {attrs['minutes']} minutes "
+                         f"({item['raw_ref']})")
     return signs
 
 

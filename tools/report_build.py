@@ -237,7 +237,7 @@ def current_status(candidates: list[dict[str, Any]], items: list[dict[str, Any]]
             return "healthy", _t("status_healthy", lang)
         return "unknown", _t("status_unknown", lang)
     # failures only (a lifecycle line is not an error), each at the LAST time it was seen, not its first
-    runtime = [i for i in usable if (i["type"] in ("signature", "status", "slow_requests", "regression")
+    runtime = [i for i in usable if (i["type"] in ("signature", "status", "slow_requests", "regression", "app_error")
                                      or (i["type"] == "latency" and i["attrs"].get("slow_count")))
                and not (i.get("attrs") or {}).get("context")]
     if not runtime:
