@@ -133,15 +133,3 @@ def test_vpc_egress_is_read_from_the_job_template():
     job["template"]["template"].pop("vpcAccess")
     values = {s["setting"]: s for s in settings(job, "job")}
     assert values["vpc_egress"]["value"] == "none" and values["vpc_egress"]["is_default"] is True
-
-
-def test_a_platform_message_is_a_direct_symptom_of_the_label_it_names():
-    """"STARTUP TCP probe failed" lists three labels (a wrong port fails the probe too), yet it names
-    startup-probe-failure itself: a runtime symptom of it, not only a shared one."""
-    probe = [rec(1, 'Default STARTUP TCP probe failed 1 time consecutively for container "app" on port 8080. '
-                    "The instance was not started.", "2026-02-12T00:20:00Z", kind="system", severity="ERROR")]
-    ranked = rank(items_of(traffic() + probe))
-    startup = next(c for c in ranked if c["label"] == "startup-probe-failure")
-    assert "runtime_symptom" in startup["flags"]
-    port = next(c for c in ranked if c["label"] == "port-bind-mismatch")
-    assert "runtime_symptom" not in port["flags"]
