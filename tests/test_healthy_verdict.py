@@ -104,3 +104,12 @@ def test_an_uncatalogued_application_error_that_recurs_for_minutes_forbids_healt
     assert ranked[0]["label"] == "other"
     once = build_items(bundle(quiet_traffic() + cron[:2]))
     assert rank(once)[0]["label"] == "healthy"  # a couple of errors is not an incident
+
+
+def test_a_loopback_refusal_overrides_the_remote_dependency_reading():
+    hits = match_records([record("l1", "Error: connect ECONNREFUSED 127.0.0.1:6379", "2026-02-12T00:01:00Z"),
+                          record("r1", "Error: connect ECONNREFUSED 10.0.0.5:5432", "2026-02-12T00:02:00Z")])
+    ids = sorted(h["signature_id"] for h in hits)
+    assert ids == ["DOWNSTREAM_CONNECTION_REFUSED", "LOOPBACK_CONNECTION_REFUSED"]
+    loopback = next(h for h in hits if h["signature_id"] == "LOOPBACK_CONNECTION_REFUSED")
+    assert loopback["count"] == 1 and loopback["context"] is True
