@@ -212,12 +212,10 @@ def _starts(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def cold_start_examples(records: list[dict[str, Any]], requests: list[dict[str, Any]],
                         latency: dict[str, Any]) -> list[dict[str, Any]]:
-    """A typical cold start: the request that waited for an instance start, and that start line.
-
-    The latency row cites the slowest request (the peak); a cold start is shown by the pair
-    "instance started" / "request waited for it", so both are cited as examples of the same symptom
-    (`example_of`), next to it. Of the starts that made a request wait, the one with the median wait
-    is shown: the typical case a reader should recognise, not the outlier the peak already is.
+    """Example entries of a cold-start symptom, beside the slowest request the latency row cites (the peak):
+    the first request that waited for an instance start (the onset), the typical one (the median wait, the
+    case a reader should recognise) and the start line the first one waited for. Each is an item with
+    `example_of` the latency item, so a candidate cites it right after that symptom.
     """
     if not latency["attrs"].get("cold_start_count"):
         return []
@@ -233,18 +231,21 @@ def cold_start_examples(records: list[dict[str, Any]], requests: list[dict[str, 
             pairs.append((waited, start))
     if not pairs:
         return []
-    pairs.sort(key=lambda pair: float(pair[0]["http"]["latency_ms"]))
-    record, start = pairs[(len(pairs) - 1) // 2]
-    seconds = float(record["http"]["latency_ms"]) / 1000
-    path = (record.get("http") or {}).get("path") or "?"
-    reason = one_line(start.get("message") or "", 120)
-    examples = [
-        (record, {"en": f"Typical cold start (median of {len(pairs)}): {path} waited {seconds:.1f} s for a new "
-                        "instance", "ja": f"典型的なコールドスタート（{len(pairs)} 件の中央値）: {path} が新しい"
-                                          f"インスタンスを {seconds:.1f} 秒待った"}),
-        (start, {"en": f"The instance start that request waited for: {reason}",
-                 "ja": f"そのリクエストが待ったインスタンス起動: {reason}"}),
-    ]
+    first_request, first_start = pairs[0]
+    typical = sorted(pairs, key=lambda pair: float(pair[0]["http"]["latency_ms"]))[(len(pairs) - 1) // 2][0]
+
+    def waited(record: dict[str, Any], what_en: str, what_ja: str) -> tuple[dict[str, Any], dict[str, str]]:
+        seconds = float(record["http"]["latency_ms"]) / 1000
+        path = (record.get("http") or {}).get("path") or "?"
+        return record, {"en": f"{what_en} of {len(pairs)}: {path} waited {seconds:.1f} s for a new instance",
+                        "ja": f"{len(pairs)} 件中の{what_ja}: {path} が新しいインスタンスを {seconds:.1f} 秒待った"}
+
+    reason = one_line(first_start.get("message") or "", 120)
+    examples = [waited(first_request, "First cold start", "最初のコールドスタート")]
+    if typical is not first_request:
+        examples.append(waited(typical, "Typical cold start (median wait)", "典型的なコールドスタート（中央値）"))
+    examples.append((first_start, {"en": f"The instance start the first one waited for: {reason}",
+                                   "ja": f"最初のリクエストが待ったインスタンス起動: {reason}"}))
     return [dict(make_item(f"latency:example:{n}", "example", "cloud_logging", r["raw_ref"], r["timestamp"],
                            static=False, attrs={"example_of": latency["id"]}, confidence="high",
                            strength=0.9, signal=signal, service=latency.get("service")),
