@@ -113,3 +113,12 @@ def test_a_loopback_refusal_overrides_the_remote_dependency_reading():
     assert ids == ["DOWNSTREAM_CONNECTION_REFUSED", "LOOPBACK_CONNECTION_REFUSED"]
     loopback = next(h for h in hits if h["signature_id"] == "LOOPBACK_CONNECTION_REFUSED")
     assert loopback["count"] == 1 and loopback["context"] is True
+
+
+def test_a_local_port_refusing_for_many_minutes_is_a_dependency_that_is_down():
+    """A proxy sidecar that stays down is no start-up wait: twelve refusals over twelve minutes."""
+    down = [record(f"d{i}", "Error: connect ECONNREFUSED 127.0.0.1:5432", f"2026-02-12T00:{20 + i:02d}:00Z",
+                   kind="stderr", severity="ERROR") for i in range(12)]
+    ranked = rank(build_items(bundle(quiet_traffic() + down)))
+    assert ranked[0]["label"] == "downstream-dependency"
+    assert "runtime_symptom" in ranked[0]["flags"]

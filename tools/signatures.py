@@ -39,6 +39,7 @@ REQUIRED_FIELDS = ("id", "regex", "log_kinds", "severity", "labels", "meaning", 
 MAX_SCAN_CHARS = 8192
 MAX_EXAMPLES = 3
 MAX_IDS = 20  # revisions / instance ids kept per hit
+MAX_MINUTES = 1440  # distinct minutes counted per hit (a day)
 EXAMPLE_MESSAGE_CHARS = 300
 CACHE_ENTRIES = 4096  # exact-text results remembered (cleared when full: memory stays bounded)
 CACHE_TEXT_CHARS = 400
@@ -72,6 +73,7 @@ class SignatureHit(TypedDict, total=False):
     revisions: list[str]
     instance_ids: list[str]  # capped at MAX_IDS
     instance_count: int  # distinct instance ids seen, capped at MAX_IDS + 1 ("more than")
+    minutes: int  # distinct minutes the lines were seen in: a burst or a failure that persists
     examples: list[SignatureExample]  # the earliest MAX_EXAMPLES
 
 
@@ -250,6 +252,7 @@ class HitCollector:
         self.matcher = matcher or default_matcher()
         self._hits: dict[tuple[str, str], SignatureHit] = {}
         self._instances: dict[tuple[str, str], set[str]] = {}
+        self._minutes: dict[tuple[str, str], set[str]] = {}  # distinct minutes a group was seen in (capped)
 
     def add(self, record: LogRecord) -> list[str]:
         """Match one record, fold it into the groups; returns the matched signature ids."""
@@ -287,6 +290,7 @@ class HitCollector:
             )
             self._hits[key] = hit
             self._instances[key] = set()
+            self._minutes[key] = set()
         hit["count"] += 1
         seen_severity = observed_severity(record, sig)
         if SEVERITIES.index(seen_severity) > SEVERITIES.index(hit["severity"]):
@@ -299,6 +303,8 @@ class HitCollector:
         if revision and revision not in hit["revisions"] and len(hit["revisions"]) < MAX_IDS:
             hit["revisions"].append(revision)
         instance = record.get("instance_id")
+        if ts and len(self._minutes[key]) < MAX_MINUTES:
+            self._minutes[key].add(ts[:16])
         seen = self._instances[key]
         if instance and instance not in seen and len(seen) <= MAX_IDS:
             seen.add(instance)
@@ -325,6 +331,7 @@ class HitCollector:
         """Failures before lifecycle context, then most frequent, earliest, id: a stable order."""
         for key, hit in self._hits.items():
             hit["instance_count"] = len(self._instances[key])
+            hit["minutes"] = len(self._minutes[key])
         return sorted(
             self._hits.values(),
             key=lambda h: (h["context"], -h["count"], h["first_seen"], h["signature_id"], h["service"]),
