@@ -78,3 +78,12 @@ def test_a_5xx_jump_is_left_to_the_status_rules():
     records = [req(i, f"2026-08-03T13:{i:02d}:00Z", "enc-00012" if i < 30 else "enc-00013",
                    504 if i >= 30 and i % 2 else 200) for i in range(60)]
     assert regression_items(records, "enc") == []
+
+
+def test_a_start_up_warning_new_on_each_instance_is_no_regression():
+    """Five instance starts of the new revision each print a deprecation warning: not with the traffic."""
+    records = [req(i, f"2026-08-03T13:{i % 60:02d}:{i // 60:02d}Z", "enc-00012" if i < 100 else "enc-00013", 200)
+               for i in range(300)]
+    records += [line(i, f"2026-08-03T13:{10 * i:02d}:30Z", "enc-00013", "DeprecationWarning: punycode is deprecated")
+                for i in range(5)]
+    assert regression_items(records, "enc") == []

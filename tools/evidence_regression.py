@@ -26,6 +26,7 @@ MIN_FAILURES = 5  # on the new revision, for one endpoint or one message
 MIN_RATE = 0.2  # the endpoint's failure share on the new revision ...
 RATE_FACTOR = 3.0  # ... at least this many times the old revision's (plus RATE_MARGIN)
 RATE_MARGIN = 0.05
+PER_REQUEST = 0.05  # a new log line must come with at least this share of the new revision's requests
 MAX_ITEMS = 3
 _APP_KINDS = {"stdout", "stderr"}
 _LOUD = {"WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"}
@@ -87,7 +88,11 @@ def _status_regressions(requests: list[dict[str, Any]], old: str, new: str) -> l
     return found
 
 
-def _log_regressions(records: list[dict[str, Any]], old: str, new: str, matcher: Any) -> list[dict[str, Any]]:
+def _log_regressions(records: list[dict[str, Any]], old: str, new: str, matcher: Any,
+                     served: int) -> list[dict[str, Any]]:
+    """Warning/error lines the new revision prints and the old one never did. A line must come with the
+    traffic (at least PER_REQUEST of the new revision's requests), not once per instance start: a start-up
+    deprecation warning is new on every revision whose instances started in the window."""
     counts: dict[str, Counter[str]] = {old: Counter(), new: Counter()}
     first: dict[str, dict[str, Any]] = {}
     last: dict[str, str] = {}
@@ -106,7 +111,8 @@ def _log_regressions(records: list[dict[str, Any]], old: str, new: str, matcher:
             last[template] = max(last.get(template, ""), record.get("timestamp", ""))
     found = []
     for template, count in counts[new].items():
-        if count >= MIN_FAILURES and not counts[old][template] and not matcher.match(first[template]):
+        if (count >= max(MIN_FAILURES, PER_REQUEST * served) and not counts[old][template]
+                and not matcher.match(first[template])):
             found.append({"kind": "log", "template": template, "count": count, "record": first[template],
                           "last": last.get(template) or None})
     return found
@@ -121,7 +127,8 @@ def regression_items(records: list[dict[str, Any]], target_name: str | None) -> 
     found: list[tuple[str, str, dict[str, Any]]] = []
     for old, new in _revision_pairs(ours):
         found += [(old, new, f) for f in _status_regressions(requests, old, new)]
-        found += [(old, new, f) for f in _log_regressions(ours, old, new, default_matcher())]
+        served = sum(1 for r in requests if _revision(r) == new)
+        found += [(old, new, f) for f in _log_regressions(ours, old, new, default_matcher(), served)]
     found.sort(key=lambda x: -x[2]["count"])
     items = []
     for index, (old, new, finding) in enumerate(found[:MAX_ITEMS]):
