@@ -122,3 +122,10 @@ def test_a_local_port_refusing_for_many_minutes_is_a_dependency_that_is_down():
     ranked = rank(build_items(bundle(quiet_traffic() + down)))
     assert ranked[0]["label"] == "downstream-dependency"
     assert "runtime_symptom" in ranked[0]["flags"]
+
+
+def test_healthy_figures_name_the_failure_signs_instead_of_claiming_a_clean_window():
+    from tools.ranking import healthy_figures
+
+    text = healthy_figures([], ["failed deploy (cloudaudit.googleapis.com/activity#d1)"])["en"]
+    assert "not a clean window: failed deploy" in text and "no failed deploy" not in text

@@ -53,8 +53,9 @@ def sort_key(candidate: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def attach_examples(candidate: dict[str, Any], items: list[dict[str, Any]]) -> None:
-    """Put the example entries of a symptom (`example_of`: the first slow request after a start and that
-    start line, beside the slowest request) right after it, so the report cites more than one entry."""
+    """Put the example entries of a symptom (`example_of`: the first and the typical request that waited for
+    an instance start, and that start line, beside the slowest request) right after it, so the report
+    cites the onset and the typical case, not one entry standing for the whole pattern."""
     examples: dict[str, list[str]] = {}
     for item in items:
         if item.get("example_of") and not item.get("excluded"):
@@ -122,8 +123,9 @@ def dismissed_items(items: list[dict[str, Any]]) -> list[str]:
     return [i["id"] for i in noisy[:MAX_DISMISSED]]
 
 
-def healthy_figures(items: list[dict[str, Any]]) -> dict[str, str]:
-    """The figures a `healthy` verdict rests on, stated (issue: healthy must be earned, not defaulted)."""
+def healthy_figures(items: list[dict[str, Any]], signs: list[str] | None = None) -> dict[str, str]:
+    """The figures a `healthy` verdict rests on, stated (issue: healthy must be earned, not defaulted);
+    when failure signs forbid it (it is then only the fallback of an empty ranking), they are named."""
     usable = [i for i in items if not i.get("excluded")]
     traffic = next((i["attrs"] for i in usable if i["type"] == "traffic"), None)
     runs = [i["attrs"] for i in usable if i["type"] == "execution"]
@@ -137,8 +139,12 @@ def healthy_figures(items: list[dict[str, Any]]) -> dict[str, str]:
         failed = sum(int(r.get("failed_count") or 0) for r in runs)
         en.append(f"{len(runs)} job execution(s), {failed} failed")
         ja.append(f"ジョブ実行 {len(runs)} 件、失敗 {failed} 件")
-    en.append("no failed deploy, revision or execution and no platform failure message")
-    ja.append("失敗したデプロイ・リビジョン・実行やプラットフォームの障害メッセージはない")
+    if signs:
+        en.append("not a clean window: " + "; ".join(signs[:3]))
+        ja.append("平常とは言えない: " + "; ".join(signs[:3]))
+    else:
+        en.append("no failed deploy, revision or execution and no platform failure message")
+        ja.append("失敗したデプロイ・リビジョン・実行やプラットフォームの障害メッセージはない")
     return {"en": "; ".join(en), "ja": "。".join(ja)}
 
 
@@ -164,7 +170,7 @@ def healthy_candidate(items: list[dict[str, Any]], config: dict[str, Any]) -> di
     dismissed = [i for i in dismissed_items(usable) if i not in ids]
     return {
         "label": "healthy", "title": rule_title("healthy", config), "confidence": "medium" if quiet else "low",
-        "why": healthy_figures(usable), "score": 0.0, "onset": None,
+        "why": healthy_figures(usable, failure_signs(usable)), "score": 0.0, "onset": None,
         "kinds": {"baseline": ids, **({"dismissed": dismissed} if dismissed else {})}, "flags": [],
         "ruled_out": False, "emit": True, "items": ids + dismissed,
     }
