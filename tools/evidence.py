@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tools.evidence_changes import change_items
+from tools.evidence_app_errors import recurring_error_items
 from tools.evidence_fold import fold_wrappers
 from tools.evidence_items import (
     LIVE_SOURCES,
@@ -263,7 +264,7 @@ def onset_time(items: list[dict[str, Any]]) -> str | None:
         if item["static"] or item.get("excluded"):
             continue
         severe = item["type"] == "signature" and SEVERITY.get(str(item["attrs"].get("severity", "")).upper(), 2) >= 2
-        if severe or item["type"] in ("status", "slow_requests"):
+        if severe or item["type"] in ("status", "slow_requests", "regression"):
             times.append(item["timestamp"])
     return min(times) if times else None
 
@@ -297,6 +298,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         + frame_items(bundle.get("located_errors") or [])
         + listen_items(records, settings)
         + timeline_items(records, target_name)
+        + recurring_error_items(records, target_name)
     )
     items += environment_items(settings, bundle.get("revisions") or [], records, window_start, target_name)
     for item in items:  # an app server's worker timeout matters only when it is shorter than Cloud Run's

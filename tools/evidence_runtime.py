@@ -11,7 +11,22 @@ from datetime import timedelta
 from typing import Any
 
 from tools.evidence_items import SEVERITY, make_item, one_line, render_signal, value_text
+from tools.evidence_regression import regression_items
 from tools.timewindow import parse_time
+
+BLIP_MAX_LINES = 3  # a transient error seen at most this many times ...
+BLIP_MAX_SECONDS = 60  # ... all within this span is a blip the clients retried
+
+
+def is_blip(hit: dict[str, Any]) -> bool:
+    """A brief burst of a transient network error (two Redis dial timeouts in one second): it shows a
+    dependency hiccupped, not what an incident that lasts the window is about."""
+    if not hit.get("transient") or int(hit.get("count") or 0) > BLIP_MAX_LINES:
+        return False
+    first, last = hit.get("first_seen"), hit.get("last_seen")
+    if not first or not last:
+        return False
+    return (parse_time(last) - parse_time(first)).total_seconds() <= BLIP_MAX_SECONDS
 
 
 def signature_items(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -35,9 +50,10 @@ def signature_items(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
             hit.get("first_seen") or first.get("timestamp") or "", static=False,
             attrs={"signature_id": str(hit.get("signature_id", "")), "labels": list(hit.get("labels") or []),
                    "primary_label": (hit.get("labels") or [None])[0], "context": bool(hit.get("context")),
+                   "blip": is_blip(hit), "last_seen": hit.get("last_seen") or None,
+                   "minutes": int(hit.get("minutes") or 0),
                    "label_count": len(hit.get("labels") or []),
-                   "severity": hit.get("severity"), "count": count, "log_kind": first.get("log_kind"),
-                   "last_seen": hit.get("last_seen")},
+                   "severity": hit.get("severity"), "count": count, "log_kind": first.get("log_kind")},
             confidence="high" if count >= 3 and severity >= 2 else "medium", strength=strength,
             signal=render_signal(["signature"], values),
             service=services[0] if len(services) == 1 else None, revisions=list(hit.get("revisions") or []),
@@ -103,6 +119,7 @@ def request_items(records: list[dict[str, Any]], target_name: str | None,
     latency = latencymake_item(records, requests, target_name)
     if latency is not None:
         items.append(latency)
+        items.extend(cold_start_examples(records, requests, latency))
     errors = sum(len(g) for c, g in by_code.items() if c >= 500 or c == 429)
     first = min(requests, key=lambda r: r.get("timestamp", ""))
     values = {"requests": total, "errors": errors, "error_rate_pct": f"{100 * errors / total:.2f}"}
@@ -112,7 +129,7 @@ def request_items(records: list[dict[str, Any]], target_name: str | None,
         static=False, attrs={"requests": total, "errors": errors, "error_rate": round(errors / total, 5), **peak},
         confidence="medium", strength=0.5, signal=render_signal(["traffic"], values), service=target_name,
     ))
-    return items
+    return items + regression_items(records, target_name)
 
 
 BAD_MINUTE_RATE = 0.05  # a minute is failing when this share of its requests got 5xx/429 ...
@@ -182,10 +199,59 @@ def latencymake_item(records: list[dict[str, Any]], requests: list[dict[str, Any
         static=False,
         attrs={"p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "max_ms": float(slowest["http"]["latency_ms"]),
                "slow_count": len(slow), "cold_start_count": after_start,
+               "last_seen": max((r.get("timestamp", "") for r in slow), default="") or None,
                "cold_start_share": round(after_start / len(slow), 3) if slow else 0.0},
         confidence="high" if len(slow) >= 3 else "medium", strength=1.0 if slow else 0.4,
         signal=render_signal(["latency"], values), service=target_name,
     )
+
+
+def _starts(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted((r for r in records if str(r.get("message") or "").startswith("Starting new instance")
+                   and r.get("timestamp") and r.get("raw_ref")), key=lambda r: r["timestamp"])
+
+
+def cold_start_examples(records: list[dict[str, Any]], requests: list[dict[str, Any]],
+                        latency: dict[str, Any]) -> list[dict[str, Any]]:
+    """Example entries of a cold-start symptom, beside the slowest request the latency row cites (the peak):
+    the first request that waited for an instance start (the onset), the typical one (the median wait, the
+    case a reader should recognise) and the start line the first one waited for. Each is an item with
+    `example_of` the latency item, so a candidate cites it right after that symptom.
+    """
+    if not latency["attrs"].get("cold_start_count"):
+        return []
+    threshold = max(SLOW_FACTOR * latency["attrs"]["p50_ms"], SLOW_MIN_MS)
+    slow = sorted((r for r in requests if float(r["http"].get("latency_ms") or 0) >= threshold
+                   and r.get("raw_ref")), key=lambda r: r.get("timestamp", ""))
+    pairs = []
+    for start in _starts(records):
+        began = parse_time(start["timestamp"])
+        waited = next((r for r in slow if -timedelta(seconds=COLD_START_TRIGGER_S) <= parse_time(r["timestamp"])
+                       - began <= timedelta(seconds=COLD_START_LEAD_S)), None)
+        if waited is not None:
+            pairs.append((waited, start))
+    if not pairs:
+        return []
+    first_request, first_start = pairs[0]
+    typical = sorted(pairs, key=lambda pair: float(pair[0]["http"]["latency_ms"]))[(len(pairs) - 1) // 2][0]
+
+    def waited(record: dict[str, Any], what_en: str, what_ja: str) -> tuple[dict[str, Any], dict[str, str]]:
+        seconds = float(record["http"]["latency_ms"]) / 1000
+        path = (record.get("http") or {}).get("path") or "?"
+        return record, {"en": f"{what_en} of {len(pairs)}: {path} waited {seconds:.1f} s for a new instance",
+                        "ja": f"{len(pairs)} 件中の{what_ja}: {path} が新しいインスタンスを {seconds:.1f} 秒待った"}
+
+    reason = one_line(first_start.get("message") or "", 120)
+    examples = [waited(first_request, "First cold start", "最初のコールドスタート")]
+    if typical is not first_request:
+        examples.append(waited(typical, "Typical cold start (median wait)", "典型的なコールドスタート（中央値）"))
+    examples.append((first_start, {"en": f"The instance start the first one waited for: {reason}",
+                                   "ja": f"最初のリクエストが待ったインスタンス起動: {reason}"}))
+    return [dict(make_item(f"latency:example:{n}", "example", "cloud_logging", r["raw_ref"], r["timestamp"],
+                           static=False, attrs={"example_of": latency["id"]}, confidence="high",
+                           strength=0.9, signal=signal, service=latency.get("service")),
+                 example_of=latency["id"])
+            for n, (r, signal) in enumerate(examples)]
 
 
 def metric_items(metrics: dict[str, Any] | None, target_name: str | None) -> list[dict[str, Any]]:

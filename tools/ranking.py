@@ -52,6 +52,22 @@ def sort_key(candidate: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
+def attach_examples(candidate: dict[str, Any], items: list[dict[str, Any]]) -> None:
+    """Put the example entries of a symptom (`example_of`: the first and the typical request that waited for
+    an instance start, and that start line, beside the slowest request) right after it, so the report
+    cites the onset and the typical case, not one entry standing for the whole pattern."""
+    examples: dict[str, list[str]] = {}
+    for item in items:
+        if item.get("example_of") and not item.get("excluded"):
+            examples.setdefault(item["example_of"], []).append(item["id"])
+    if not examples:
+        return
+    for kind in ("runtime_symptom", "secondary_symptom"):
+        ids = candidate.get("kinds", {}).get(kind)
+        if ids:
+            candidate["kinds"][kind] = [x for i in ids for x in (i, *examples.get(i, ())) if x]
+
+
 def cited_items(candidate: dict[str, Any]) -> list[str]:
     """Item ids a candidate rests on: symptoms, where they were raised, mechanism, condition, change, against."""
     ids: list[str] = []
@@ -67,7 +83,8 @@ def failure_signs(items: list[dict[str, Any]]) -> list[str]:
 
     Healthy needs affirmative evidence: no minute with 5xx/429 at or above the per-minute
     threshold, no failed deploy or revision, no failed execution, no platform failure
-    message (a kill, a probe failure, a timeout) at ERROR or above.
+    message (a kill, a probe failure, a timeout) at ERROR or above, no application error
+    that recurs for minutes without the catalog naming it.
     """
     signs: list[str] = []
     for item in items:
@@ -84,7 +101,51 @@ def failure_signs(items: list[dict[str, Any]]) -> list[str]:
         elif (kind == "signature" and not attrs.get("context") and attrs.get("log_kind") in _PLATFORM_KINDS
               and str(attrs.get("severity") or "").upper() in _FAILING):
             signs.append(f"platform failure message {attrs.get('signature_id')} ({item['raw_ref']})")
+        elif kind == "app_error":  # tools/evidence_app_errors.py: recurring, and no catalog entry names it
+            signs.append(f"recurring application error, {attrs['count']}x in {attrs['minutes']} minutes "
+                         f"({item['raw_ref']})")
     return signs
+
+
+_NOISE_SEVERITIES = ("WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY")
+MAX_DISMISSED = 3
+
+
+def dismissed_items(items: list[dict[str, Any]]) -> list[str]:
+    """Lines that look alarming but the catalog calls lifecycle noise (a SIGTERM at scale-in, a sandbox
+    syscall warning, a local daemon still starting), loudest first: a `healthy` verdict names what it
+    looked at and set aside, so the reader can check it instead of re-searching the logs."""
+    noisy = [i for i in items if not i.get("excluded") and i["type"] == "signature"
+             and (i.get("attrs") or {}).get("context")
+             and str(i["attrs"].get("severity") or "").upper() in _NOISE_SEVERITIES]
+    noisy.sort(key=lambda i: (-_NOISE_SEVERITIES.index(str(i["attrs"]["severity"]).upper()),
+                              -int(i["attrs"].get("count") or 0), i["id"]))
+    return [i["id"] for i in noisy[:MAX_DISMISSED]]
+
+
+def healthy_figures(items: list[dict[str, Any]], signs: list[str] | None = None) -> dict[str, str]:
+    """The figures a `healthy` verdict rests on, stated (issue: healthy must be earned, not defaulted);
+    when failure signs forbid it (it is then only the fallback of an empty ranking), they are named."""
+    usable = [i for i in items if not i.get("excluded")]
+    traffic = next((i["attrs"] for i in usable if i["type"] == "traffic"), None)
+    runs = [i["attrs"] for i in usable if i["type"] == "execution"]
+    en, ja = [], []
+    if traffic:
+        en.append(f"{traffic.get('errors', 0)} of {traffic.get('requests', 0)} requests got 5xx/429, "
+                  f"{traffic.get('bad_minutes') or 0} minute(s) at or above 5%")
+        ja.append(f"{traffic.get('requests', 0)} 件中 5xx/429 は {traffic.get('errors', 0)} 件、"
+                  f"5% 以上の分は {traffic.get('bad_minutes') or 0}")
+    if runs:
+        failed = sum(int(r.get("failed_count") or 0) for r in runs)
+        en.append(f"{len(runs)} job execution(s), {failed} failed")
+        ja.append(f"ジョブ実行 {len(runs)} 件、失敗 {failed} 件")
+    if signs:
+        en.append("not a clean window: " + "; ".join(signs[:3]))
+        ja.append("平常とは言えない: " + "; ".join(signs[:3]))
+    else:
+        en.append("no failed deploy, revision or execution and no platform failure message")
+        ja.append("失敗したデプロイ・リビジョン・実行やプラットフォームの障害メッセージはない")
+    return {"en": "; ".join(en), "ja": "。".join(ja)}
 
 
 def healthy_candidate(items: list[dict[str, Any]], config: dict[str, Any]) -> dict[str, Any] | None:
@@ -106,10 +167,12 @@ def healthy_candidate(items: list[dict[str, Any]], config: dict[str, Any]) -> di
     runs = [i for i in usable if i["type"] == "execution"]
     quiet_jobs = any(i["id"] in ids for i in runs) and not any(i["attrs"].get("failed_count") for i in runs)
     quiet = has_baseline and (quiet_traffic or quiet_jobs)
+    dismissed = [i for i in dismissed_items(usable) if i not in ids]
     return {
         "label": "healthy", "title": rule_title("healthy", config), "confidence": "medium" if quiet else "low",
-        "why": {}, "score": 0.0, "onset": None, "kinds": {"baseline": ids}, "flags": [],
-        "ruled_out": False, "emit": True, "items": ids,
+        "why": healthy_figures(usable, failure_signs(usable)), "score": 0.0, "onset": None,
+        "kinds": {"baseline": ids, **({"dismissed": dismissed} if dismissed else {})}, "flags": [],
+        "ruled_out": False, "emit": True, "items": ids + dismissed,
     }
 
 
@@ -120,6 +183,7 @@ def rank(items: list[dict[str, Any]], config: dict[str, Any] | None = None,
     evaluated = evaluate(items, config)
     emitted = sorted((c for c in evaluated if c["emit"]), key=sort_key)
     for candidate in emitted:
+        attach_examples(candidate, items)
         candidate["items"] = cited_items(candidate)
     if not any(LEVELS[c["confidence"]] > 0 for c in emitted):
         healthy = healthy_candidate(items, config)

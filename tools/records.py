@@ -93,6 +93,7 @@ SETTING_NAMES = (
     "image_pushed_after_deploy",  # Cloud Build: deploy step uses an image only the final `images:` push uploads
     "service_account",
     "cloudsql_instances",  # Cloud SQL connection names (project:region:instance) the revision connects to
+    "vpc_egress",  # none | private-ranges-only | all-traffic (Direct VPC or a connector)
     "image",
     "command",  # entrypoint / CMD as a string
     "bind_address",  # host a CMD/args binds to, where visible

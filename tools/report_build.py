@@ -34,6 +34,7 @@ _KIND_NAMES = {
     "change": {"en": "change (deploy)", "ja": "変更（デプロイ）"},
     "against": {"en": "against", "ja": "反証"},
     "baseline": {"en": "baseline", "ja": "平常時の指標"},
+    "dismissed": {"en": "looked at and judged lifecycle noise", "ja": "確認したうえでノイズと判断"},
 }
 _TEXT = {
     "title": {"en": "Incident Report: {name}", "ja": "インシデントレポート: {name}"},
@@ -84,7 +85,7 @@ def _kind_lists(candidate: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> 
     """The candidate's item ids per kind, strongest first within each kind; a wrapper a specific
     failure explains comes after it, however loud (tools/evidence_fold.py)."""
     lists = []
-    for kind in (*CITE_ORDER, "against", "baseline"):
+    for kind in (*CITE_ORDER, "against", "baseline", "dismissed"):
         ids = [i for i in candidate.get("kinds", {}).get(kind, []) if i in by_id]
         if kind != "location":  # frames are already most frequent first
             ids.sort(key=lambda i: (bool((by_id[i].get("attrs") or {}).get("explained_by")),
@@ -161,7 +162,14 @@ def rationale(candidate: dict[str, Any], ev_of: dict[str, str], lang: str,
         key = "healthy_quiet" if "traffic" in types else "healthy_jobs" if "execution" in types else "healthy_thin"
         text = _t(key, lang)
         refs = _refs(kinds.get("baseline", []), ev_of)
-        return line(f"{text} ({refs})" if refs else text)
+        parts = [f"{text} ({refs})" if refs else text]
+        why = (candidate.get("why") or {}).get(lang) or (candidate.get("why") or {}).get("en")
+        if why and key != "healthy_thin":
+            parts.append(why)  # the figures the verdict rests on
+        noise = _refs(kinds.get("dismissed", []), ev_of)
+        if noise:
+            parts.append(f"{_KIND_NAMES['dismissed'][lang]}: {noise}")
+        return line("; ".join(parts), 1000)
     if candidate.get("ruled_out"):
         return line(_t("ruled_out", lang, refs=_refs(kinds.get("against", []), ev_of) or "-"))
     sep = "、" if lang == "ja" else ", "
@@ -228,13 +236,15 @@ def current_status(candidates: list[dict[str, Any]], items: list[dict[str, Any]]
         if any(i["type"] == "traffic" for i in usable):
             return "healthy", _t("status_healthy", lang)
         return "unknown", _t("status_unknown", lang)
-    runtime = [i for i in usable if i["type"] in ("signature", "status", "slow_requests")]
+    # failures only (a lifecycle line is not an error), each at the LAST time it was seen, not its first
+    runtime = [i for i in usable if (i["type"] in ("signature", "status", "slow_requests", "regression", "app_error")
+                                     or (i["type"] == "latency" and i["attrs"].get("slow_count")))
+               and not (i.get("attrs") or {}).get("context")]
     if not runtime:
         return "unknown", _t("status_unknown", lang)
     from tools.timewindow import parse_time
 
-    # the last sighting decides "ongoing": a symptom first seen early may still be firing at the end
-    last = max(parse_time(i["attrs"].get("last_seen") or i["timestamp"]) for i in runtime)
+    last = max(parse_time((i.get("attrs") or {}).get("last_seen") or i["timestamp"]) for i in runtime)
     if (end - last).total_seconds() <= 600:
         return "ongoing", _t("status_ongoing", lang)
     return "resolved", _t("status_resolved", lang, last=format_time(last))

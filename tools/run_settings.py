@@ -69,6 +69,15 @@ def _cpu_throttled(resources: dict[str, Any] | None) -> bool | None:
     return bool(resources.get("cpuIdle", False))
 
 
+def _vpc_egress(template: dict[str, Any]) -> str | None:
+    """How the instance reaches private addresses: None (default `none`) without a connector or network
+    interface; otherwise the egress setting, which defaults to private ranges only."""
+    vpc = template.get("vpcAccess") or {}
+    if not vpc.get("connector") and not vpc.get("networkInterfaces"):
+        return None
+    return str(vpc.get("egress") or "PRIVATE_RANGES_ONLY").lower().replace("_", "-")
+
+
 def _container_settings(out: _Collector, containers: list[dict[str, Any]], volumes: list[dict[str, Any]],
                         prefix: str, defaults: dict[str, Any], serving: bool) -> None:
     for index, container in ingress_first(containers):
@@ -135,6 +144,7 @@ def _serving_settings(template: dict[str, Any], prefix: str, resource: dict[str,
             f"{prefix}executionEnvironment", defaults["execution_environment"], True)
     out.add("service_account", template.get("serviceAccount") or None, f"{prefix}serviceAccount",
             defaults["service_account"], True)
+    out.add("vpc_egress", _vpc_egress(template), f"{prefix}vpcAccess", defaults["vpc_egress"], True)
     _container_settings(out, template.get("containers") or [], template.get("volumes") or [], prefix, defaults, True)
     _cloudsql(out, template, prefix)
     out.add("volume_kinds", volume_kinds(template.get("volumes") or []), f"{prefix}volumes")
@@ -170,6 +180,7 @@ def _job_settings(job_template: dict[str, Any], prefix: str, name: str, kind: st
             f"{task_prefix}executionEnvironment", defaults["execution_environment"], True)
     out.add("service_account", task.get("serviceAccount") or None, f"{task_prefix}serviceAccount",
             defaults["service_account"], True)
+    out.add("vpc_egress", _vpc_egress(task), f"{task_prefix}vpcAccess", defaults["vpc_egress"], True)
     _container_settings(out, task.get("containers") or [], task.get("volumes") or [], task_prefix, defaults, False)
     _cloudsql(out, task, task_prefix)
     return out.items

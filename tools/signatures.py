@@ -25,6 +25,7 @@ import yaml
 from tools.errors import InputError
 from tools.paths import DATA
 from tools.records import LogRecord
+from tools.signature_prescreen import MIN_LITERAL, _trie_regex, required_literals
 
 SIGNATURES_PATH = DATA / "signatures.yaml"
 ROOT_CAUSES_PATH = DATA / "root_causes.yaml"
@@ -38,6 +39,7 @@ REQUIRED_FIELDS = ("id", "regex", "log_kinds", "severity", "labels", "meaning", 
 MAX_SCAN_CHARS = 8192
 MAX_EXAMPLES = 3
 MAX_IDS = 20  # revisions / instance ids kept per hit
+MAX_MINUTES = 1440  # distinct minutes counted per hit (a day)
 EXAMPLE_MESSAGE_CHARS = 300
 CACHE_ENTRIES = 4096  # exact-text results remembered (cleared when full: memory stays bounded)
 CACHE_TEXT_CHARS = 400
@@ -58,6 +60,7 @@ class SignatureHit(TypedDict, total=False):
     labels: list[str]
     severity: str
     context: bool  # lifecycle line (instance start, shutdown, deploy): timing evidence, weak alone
+    transient: bool  # a network error clients retry: a brief burst of it is a blip, not a cause
     http_status: int | None
     meaning: dict[str, str]  # {en, ja}
     fix: dict[str, str]  # {en, ja}
@@ -70,6 +73,7 @@ class SignatureHit(TypedDict, total=False):
     revisions: list[str]
     instance_ids: list[str]  # capped at MAX_IDS
     instance_count: int  # distinct instance ids seen, capped at MAX_IDS + 1 ("more than")
+    minutes: int  # distinct minutes the lines were seen in: a burst or a failure that persists
     examples: list[SignatureExample]  # the earliest MAX_EXAMPLES
 
 
@@ -127,87 +131,11 @@ def load_signatures(path: str | Path | None = None) -> list[dict[str, Any]]:
             raise InputError(f"{where}: duplicate signature id {sig['id']}")
         seen.add(sig["id"])
     for sig in sigs:
-        unknown = set(sig.get("explains") or []) - seen
+        unknown = (set(sig.get("explains") or []) | set(sig.get("overrides") or [])) - seen
         if unknown:
-            raise InputError(f"{where}: signature {sig['id']} explains unknown signatures {sorted(unknown)}")
+            raise InputError(f"{where}: signature {sig['id']} explains or overrides unknown signatures "
+                             f"{sorted(unknown)}")
     return sigs
-
-
-def required_literals(regex: str) -> list[str] | None:
-    """Lower-cased literal fragments such that every match of `regex` contains one of them, or None.
-
-    The prescreen searches these with one case-sensitive alternation over the
-    lower-cased message, which Python's `re` runs several times faster than an
-    IGNORECASE alternation of the full patterns (measured ~5x on log lines).
-    """
-    from re import _parser as sre_parse  # the stdlib's own pattern parser (re.sre_parse before 3.11)
-
-    try:
-        tree = sre_parse.parse(regex, re.IGNORECASE)
-    except re.error:
-        return None
-    return _seq_literals(list(tree))
-
-
-def _seq_literals(items: list[Any]) -> list[str] | None:
-    from re import _constants as c
-
-    candidates: list[list[str]] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        if run:
-            candidates.append(["".join(run).lower()])
-            run.clear()
-
-    for op, arg in items:
-        if op is c.LITERAL:
-            run.append(chr(arg))
-            continue
-        flush()
-        found: list[str] | None = None
-        if op is c.SUBPATTERN:
-            found = _seq_literals(list(arg[-1]))
-        elif op is c.BRANCH:
-            branches = [_seq_literals(list(b)) for b in arg[1]]
-            if all(branches):
-                found = sorted({lit for b in branches for lit in b})  # type: ignore[union-attr]
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
-            found = _seq_literals(list(arg[2]))
-        if found:
-            candidates.append(found)
-    flush()
-    if not candidates:
-        return None
-    # the most selective requirement: longest shortest-alternative, then fewest alternatives
-    return max(candidates, key=lambda alts: (min(len(a) for a in alts), -len(alts)))
-
-
-MIN_LITERAL = 3  # shorter fragments would let most lines through the prescreen
-
-
-def _trie_regex(words: Iterable[str]) -> str:
-    """One alternation regex for a set of literals, factored as a trie.
-
-    `con(?:nection (?:refused|reset)|tainer ...)` costs Python's backtracking
-    engine one branch per distinct next character instead of one per word: on
-    typical log lines ~5x faster than the flat alternation of ~130 fragments.
-    A word that is a prefix of others ends its subtree (the prefix suffices).
-    """
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        if "" in node:
-            return ""
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items())]
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-    return build(trie) if trie else "(?!)"
 
 
 def _check_kind(kind: str | None) -> str:
@@ -274,10 +202,10 @@ class SignatureMatcher:
         if self.prescreen.search(low) is None and (self.fallback is None or not self.fallback.search(text)):
             found: list[dict[str, Any]] = []
         else:
-            found = [
+            found = _without_overridden([
                 sig for sig, gate, rx in self._by_kind[_check_kind(kind)]
                 if (gate is None or any(lit in low for lit in gate)) and rx.search(text)
-            ]
+            ])
         if len(text) <= CACHE_TEXT_CHARS:  # platform texts repeat verbatim; app lines mostly do not
             if len(self._cache) >= CACHE_ENTRIES:
                 self._cache.clear()
@@ -288,6 +216,23 @@ class SignatureMatcher:
         if not self.wants(record):
             return []
         return self.match_message(record.get("message") or "", record.get("log_kind") or "stdout")
+
+
+def _without_overridden(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop the signatures a more precise reading of the same line `overrides:` (a connection refused on
+    127.0.0.1 is a process of the same instance, not the remote dependency the generic entry names)."""
+    dropped = {sid for sig in found for sid in sig.get("overrides") or ()}
+    return [sig for sig in found if sig["id"] not in dropped] if dropped else found
+
+
+def observed_severity(record: LogRecord, sig: dict[str, Any]) -> str:
+    """The severity the line was logged at; the catalog's usual severity when it carries none (DEFAULT).
+
+    A logger that wrote "connect ECONNREFUSED" as a WARNING while it waits for a local daemon said how
+    bad it was; the catalog's ERROR is only a guess for lines that say nothing.
+    """
+    severity = str(record.get("severity") or "DEFAULT").upper()
+    return sig["severity"] if severity not in SEVERITIES or severity == "DEFAULT" else severity
 
 
 @lru_cache(maxsize=1)
@@ -307,6 +252,7 @@ class HitCollector:
         self.matcher = matcher or default_matcher()
         self._hits: dict[tuple[str, str], SignatureHit] = {}
         self._instances: dict[tuple[str, str], set[str]] = {}
+        self._minutes: dict[tuple[str, str], set[str]] = {}  # distinct minutes a group was seen in (capped)
 
     def add(self, record: LogRecord) -> list[str]:
         """Match one record, fold it into the groups; returns the matched signature ids."""
@@ -325,8 +271,9 @@ class HitCollector:
             hit = SignatureHit(
                 signature_id=sig["id"],
                 labels=list(sig["labels"]),
-                severity=sig["severity"],
+                severity=observed_severity(record, sig),
                 context=bool(sig.get("context", False)),
+                transient=bool(sig.get("transient", False)),
                 http_status=sig.get("http_status"),
                 meaning=dict(sig["meaning"]),
                 fix=dict(sig["fix"]),
@@ -343,7 +290,11 @@ class HitCollector:
             )
             self._hits[key] = hit
             self._instances[key] = set()
+            self._minutes[key] = set()
         hit["count"] += 1
+        seen_severity = observed_severity(record, sig)
+        if SEVERITIES.index(seen_severity) > SEVERITIES.index(hit["severity"]):
+            hit["severity"] = seen_severity  # the group is as severe as its worst line
         if ts and (not hit["first_seen"] or ts < hit["first_seen"]):
             hit["first_seen"] = ts
         if ts > hit["last_seen"]:
@@ -352,6 +303,8 @@ class HitCollector:
         if revision and revision not in hit["revisions"] and len(hit["revisions"]) < MAX_IDS:
             hit["revisions"].append(revision)
         instance = record.get("instance_id")
+        if ts and len(self._minutes[key]) < MAX_MINUTES:
+            self._minutes[key].add(ts[:16])
         seen = self._instances[key]
         if instance and instance not in seen and len(seen) <= MAX_IDS:
             seen.add(instance)
@@ -378,6 +331,7 @@ class HitCollector:
         """Failures before lifecycle context, then most frequent, earliest, id: a stable order."""
         for key, hit in self._hits.items():
             hit["instance_count"] = len(self._instances[key])
+            hit["minutes"] = len(self._minutes[key])
         return sorted(
             self._hits.values(),
             key=lambda h: (h["context"], -h["count"], h["first_seen"], h["signature_id"], h["service"]),
