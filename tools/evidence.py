@@ -21,8 +21,8 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-from tools.evidence_changes import change_items
 from tools.evidence_app_errors import recurring_error_items
+from tools.evidence_changes import change_items
 from tools.evidence_fold import fold_wrappers
 from tools.evidence_items import (
     LIVE_SOURCES,
