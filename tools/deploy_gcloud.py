@@ -15,9 +15,18 @@ from typing import Any
 import yaml
 
 from tools.deploy_common import bind_address, convert, deploy_settings
+from tools.deploy_scripts import arrays, expand_arrays, scoped_variables, value_at
 from tools.records import Setting
 
-_TOKEN = re.compile(r"""(?:[^\s"']*\$\{\{[^}]*\}\})+[^\s"']*|"[^"]*"|'[^']*'|[^\s"']+""")
+# one shell word: quoted and unquoted parts run together (`--flag="$v"`), GitHub `${{ ... }}` kept whole
+_TOKEN = re.compile(r"""(?:\$\{\{[^}]*\}\}|"[^"]*"|'[^']*'|[^\s"'])+""")
+_QUOTED = re.compile(r"""\$\{\{[^}]*\}\}|"([^"]*)"|'([^']*)'""")
+
+
+def _unquote(word: str) -> str:
+    """The word as the shell passes it: quotes removed, `${{ ... }}` left as written."""
+    return _QUOTED.sub(lambda m: m.group(0) if m.group(0).startswith("$") else (m.group(1) or m.group(2) or ""),
+                       word)
 # google-github-actions/deploy-cloudrun inputs -> the gcloud flag they become.
 # The action merges env vars and secrets into the service by default (env_vars_update_strategy: merge).
 _ACTION_INPUTS = {"image": "--image", "env_vars": "--update-env-vars", "secrets": "--update-secrets"}
@@ -37,7 +46,7 @@ def _tokens(text: str) -> list[list[tuple[str, int]]]:
         indent = len(line) - len(line.lstrip())
         if folded_indent is not None:
             if not stripped or indent > folded_indent:
-                current += [(m.group(0).strip("\"'"), number) for m in _TOKEN.finditer(stripped)]
+                current += [(_unquote(m.group(0)), number) for m in _TOKEN.finditer(stripped)]
                 continue
             logical.append(current)
             current, folded_indent = [], None
@@ -48,7 +57,7 @@ def _tokens(text: str) -> list[list[tuple[str, int]]]:
             continue
         continued = stripped.endswith("\\")
         body = stripped[:-1] if continued else stripped
-        current += [(m.group(0).strip("\"'"), number) for m in _TOKEN.finditer(body)]
+        current += [(_unquote(m.group(0)), number) for m in _TOKEN.finditer(body)]
         if not continued:
             logical.append(current)
             current = []
@@ -126,9 +135,12 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str,
     if command is None:
         return None
     written = words[index] if index < len(words) and not words[index].startswith("-") else None
-    name = resolve_name(written, names or {})
+    name = resolve_name(written, names or {}) or written
+    # a name still written as a variable (a Cloud Build substitution, a step output) may be any service,
+    # the target included: unknown, not another service's
+    name = None if name is None or "$" in name or "{{" in name else name
     line = tokens[start][1]
-    resource = f"gcloud run {command[0]} {name or ''}".strip()
+    resource = f"gcloud run {command[0]} {name or written or ''}".strip()
     flags = data["gcloud_flags"]
     settings: list[Setting] = []
     command_text: list[tuple[str, int]] = []
@@ -157,6 +169,8 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str,
             items = [item for item in str(value).split(",") if "=" in item]
             keep = -1 if setting_name == "secret_refs" else 0  # secrets: NAME=secret:version -> secret:version
             value = [item.split("=", 1)[keep] for item in items]
+        elif spec.get("convert") == "names":  # NAME1,NAME2
+            value = [item for item in str(value).split(",") if item]
         elif setting_name in ("command", "args"):
             command_text.append((str(value).replace(",", " "), word_line))
             i += 1
@@ -177,7 +191,7 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str,
             settings.append(Setting(setting="bind_address", value=host, is_default=False,
                                     raw_ref=f"{rel}:{host_line}", source="repository", origin="gcloud",
                                     resource=resource, target_name=name))
-    return settings, {"kind": f"gcloud run {command[0]}", "name": name, "path": rel, "line": line, "target_name": name}
+    return settings, {"kind": f"gcloud run {command[0]}", "name": name or written, "path": rel, "line": line, "target_name": name}
 
 
 def _action_steps(text: str) -> list[list[tuple[str, int]]]:
@@ -228,14 +242,19 @@ def scan_gcloud(rel: str, text: str) -> tuple[list[Setting], list[dict[str, Any]
     """Every gcloud run deploy/update command in one file."""
     if "gcloud" not in text and not (rel.endswith((".yaml", ".yml")) and "deploy" in text):
         return [], []
-    candidates = [t for t in _tokens(text) if any(w == "gcloud" for w, _ in t)]
+    logical = _tokens(text)
+    candidates = [t for t in logical if any(w == "gcloud" for w, _ in t)]
     if rel.endswith((".yaml", ".yml")):
         candidates += _yaml_arg_lists(text) + _action_steps(text)
     settings: list[Setting] = []
     resources: list[dict[str, Any]] = []
     seen: set[tuple[str, int]] = set()
-    names = variables(text)
+    scoped = scoped_variables(text)
+    defined = arrays(logical, text) if any("=(" in w for t in logical for w, _ in t[:1]) else {}
     for tokens in candidates:
+        tokens = expand_arrays(tokens, defined)
+        line = tokens[0][1]
+        names = {key: value for key in scoped if (value := value_at(key, scoped, line)) is not None}
         parsed = _parse_command(tokens, rel, names)
         if parsed is None:
             continue
