@@ -19,8 +19,8 @@ from typing import Any
 from tools.code_patterns import load_catalog
 from tools.deploy_dockerfile import scan_dockerfile, scan_procfile
 from tools.deploy_gcloud import scan_gcloud
-from tools.deploy_scripts import is_shell_script
 from tools.deploy_knative import MARKERS, scan_knative
+from tools.deploy_scripts import is_shell_script
 from tools.deploy_terraform import scan_module
 from tools.errors import InputError, ToolError
 from tools.records import DataGap, Setting

@@ -191,7 +191,8 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str,
             settings.append(Setting(setting="bind_address", value=host, is_default=False,
                                     raw_ref=f"{rel}:{host_line}", source="repository", origin="gcloud",
                                     resource=resource, target_name=name))
-    return settings, {"kind": f"gcloud run {command[0]}", "name": name or written, "path": rel, "line": line, "target_name": name}
+    return settings, {"kind": f"gcloud run {command[0]}", "name": name or written, "path": rel, "line": line,
+                      "target_name": name}
 
 
 def _action_steps(text: str) -> list[list[tuple[str, int]]]:
