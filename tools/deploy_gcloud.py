@@ -191,8 +191,23 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str,
             settings.append(Setting(setting="bind_address", value=host, is_default=False,
                                     raw_ref=f"{rel}:{host_line}", source="repository", origin="gcloud",
                                     resource=resource, target_name=name))
+    if name and command[0] in (data.get("gcloud_unset_defaults") or {}).get("commands", []):
+        settings += _unset_defaults(settings, f"{rel}:{line}", resource, name)
     return settings, {"kind": f"gcloud run {command[0]}", "name": name or written, "path": rel, "line": line,
                       "target_name": name}
+
+
+def _unset_defaults(given: list[Setting], raw_ref: str, resource: str, name: str) -> list[Setting]:
+    """Settings a `gcloud run deploy` of a named service leaves out, at the command's line, marked default.
+
+    Left out, the flag keeps what the service already had, so these say "the platform default, unless
+    something else set it": the evidence drops them when the live value differs (tools/evidence.py).
+    """
+    data = deploy_settings()
+    present = {s["setting"] for s in given}
+    return [Setting(setting=setting, value=data["defaults"][setting], is_default=True, raw_ref=raw_ref,
+                    source="repository", origin="gcloud", resource=resource, target_name=name)
+            for setting in data["gcloud_unset_defaults"]["settings"] if setting not in present]
 
 
 def _action_steps(text: str) -> list[list[tuple[str, int]]]:

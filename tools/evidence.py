@@ -21,6 +21,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
+from tools.evidence_declared import pair_declarations
 from tools.evidence_fold import fold_wrappers
 from tools.evidence_items import (
     LIVE_SOURCES,
@@ -233,7 +234,10 @@ def serving_revisions(records: list[dict[str, Any]], traffic: list[dict[str, Any
 def mark_excluded(items: list[dict[str, Any]], target_name: str | None, start: datetime, end: datetime,
                   serving: set[str] | None = None) -> list[dict[str, Any]]:
     """Set `excluded` on items that must not drive a candidate; returns the same list."""
-    live = {(i["attrs"]["setting"]): i for i in items if i["type"] == "setting" and i["source"] in LIVE_SOURCES}
+    live: dict[str, list[Any]] = {}  # every live value of a setting: the service's and a symptom revision's
+    for other in items:
+        if other["type"] == "setting" and other["source"] in LIVE_SOURCES:
+            live.setdefault(other["attrs"]["setting"], []).append(other["attrs"]["value"])
     for item in items:
         reason = None
         if target_name and item.get("service") and item["service"] != target_name:
@@ -246,9 +250,9 @@ def mark_excluded(items: list[dict[str, Any]], target_name: str | None, start: d
             if when < earliest or when > end:
                 reason = f"{item['timestamp']} is outside the window"
         elif item["type"] == "setting" and item["source"] == "repository":
-            other = live.get(item["attrs"]["setting"])
-            if other is not None and other["attrs"]["value"] != item["attrs"]["value"]:
-                reason = f"live config says {value_text(other['attrs']['value'])}"
+            values = live.get(item["attrs"]["setting"])
+            if values and item["attrs"]["value"] not in values:
+                reason = f"live config says {value_text(values[0])}"
         item["excluded"] = reason
     return items
 
@@ -311,6 +315,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     mark_excluded(deploys, target_name, start, end, None)
     fold_wrappers(items + deploys)
     _dedupe_ids(items + deploys)
+    pair_declarations(items, target_name)
     return items + deploys
 
 

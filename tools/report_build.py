@@ -108,6 +108,8 @@ def select_evidence(candidates: list[dict[str, Any]], items: list[dict[str, Any]
     def take(item_id: str) -> None:
         if item_id in by_id and item_id not in chosen and len(chosen) < max_rows:
             chosen.append(item_id)
+            for declared in (by_id[item_id].get("attrs") or {}).get("declared_by") or []:
+                take(declared)  # the deploy-config line that set a live value, beside it
 
     for candidate in candidates:
         budget = PER_CANDIDATE.get(candidate.get("rank", 99), 2)

@@ -1,0 +1,154 @@
+"""What is deployed, cited where it is set: shell-script deploy commands, the failing revision's values,
+and the deploy-config line shown beside the live Cloud Run field it set."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tools.deploy_config import scan_deploy_config
+from tools.deploy_gcloud import scan_gcloud
+from tools.deploy_scripts import is_shell_script
+from tools.evidence import build_items
+from tools.ranking import rank
+from tools.report_build import build_report
+from tools.revision_settings import symptom_revision_settings
+
+START = datetime(2026, 2, 12, 0, 0, tzinfo=UTC)
+END = datetime(2026, 2, 12, 1, 0, tzinfo=UTC)
+TARGET = {"project_id": "demo", "region": "us-central1", "target_type": "service", "target_name": "api"}
+
+ARRAY_SCRIPT = """#!/usr/bin/env bash
+set -euo pipefail
+SERVICE=api
+name=${bot//-/_}x
+deployArgs=(
+  "--image"
+  "${IMAGE}"
+  "--set-env-vars"
+  "FUNCTION_NAME=${name}"
+  --memory=1Gi
+  "--concurrency"
+  "4"
+)
+if [ -n "${SA}" ]; then
+  deployArgs+=( "--max-instances" "2" )
+fi
+deployArgs+=(--timeout 600)
+gcloud run deploy "${SERVICE}" "${deployArgs[@]}"
+gcloud run services update "$SERVICE" \\
+  --remove-secrets="$old_secrets" \\
+  --quiet
+"""
+
+
+def _by(settings, resource=None):
+    return {s["setting"]: s for s in settings if resource is None or s["resource"] == resource}
+
+
+def test_flags_built_in_a_bash_array_are_cited_at_each_elements_line():
+    settings, resources = scan_gcloud("deploy/run", ARRAY_SCRIPT)
+    deploy = _by(settings, "gcloud run deploy api")
+    assert deploy["memory"]["raw_ref"] == "deploy/run:10" and deploy["memory"]["value"] == "1Gi"
+    assert deploy["concurrency"]["raw_ref"] == "deploy/run:11" and deploy["concurrency"]["value"] == 4
+    assert deploy["timeout_seconds"]["raw_ref"] == "deploy/run:17", "an unconditional append counts"
+    assert "max_instances" not in deploy, "an append inside an if-branch holds for some runs only"
+    assert deploy["env_names_replaced"]["raw_ref"] == "deploy/run:8"
+    assert {r["line"] for r in resources} == {18, 19}
+
+
+def test_removing_secrets_is_a_setting_at_its_flag_line():
+    settings, _ = scan_gcloud("deploy/run", ARRAY_SCRIPT)
+    removed = _by(settings, "gcloud run services update api")["secrets_removed"]
+    assert removed["raw_ref"] == "deploy/run:20"
+    assert removed["value"] == ["$old_secrets"], "a quoted value joined to its flag is read whole"
+
+
+def test_an_extension_less_shell_script_is_scanned_but_other_files_are_not(tmp_path):
+    (tmp_path / "deploy-cloud-run").write_text(ARRAY_SCRIPT)
+    (tmp_path / "NOTES").write_text("gcloud run deploy api --memory 4Gi\n")
+    refs = {s["raw_ref"] for s in scan_deploy_config(str(tmp_path))["settings"]}
+    assert "deploy-cloud-run:10" in refs
+    assert not any(r.startswith("NOTES") for r in refs)
+    assert is_shell_script("#!/bin/sh\n") and is_shell_script("#!/usr/bin/env bash\n")
+    assert not is_shell_script("#!/usr/bin/env python3\n")
+
+
+def test_the_service_name_comes_from_the_nearest_assignment_above_the_command():
+    workflow = """env:
+  SERVICE_NAME: api
+jobs:
+  preview:
+    steps:
+      - env:
+          SERVICE_NAME: ${{ steps.vars.outputs.name }}
+        run: gcloud run deploy ${SERVICE_NAME} --concurrency=8
+  prod:
+    steps:
+      - env:
+          SERVICE_NAME: api
+        run: gcloud run deploy ${SERVICE_NAME} --concurrency=4
+"""
+    settings, _ = scan_gcloud(".github/workflows/deploy.yml", workflow)
+    concurrency = {s["raw_ref"]: s["target_name"] for s in settings if s["setting"] == "concurrency"}
+    assert concurrency == {".github/workflows/deploy.yml:8": None, ".github/workflows/deploy.yml:13": "api"}
+
+
+def test_a_deploy_that_leaves_a_flag_out_reports_the_default_at_its_command_line():
+    settings, _ = scan_gcloud("deploy.sh", "gcloud run deploy api \\\n  --concurrency 1 \\\n  --memory 1Gi\n")
+    by = _by(settings)
+    assert by["min_instances"]["is_default"] is True and by["min_instances"]["value"] == 0
+    assert by["min_instances"]["raw_ref"] == "deploy.sh:1"
+    assert by["concurrency"]["is_default"] is False and by["concurrency"]["raw_ref"] == "deploy.sh:2"
+    update, _ = scan_gcloud("deploy.sh", "gcloud run services update api --memory 1Gi\n")
+    assert {s["setting"] for s in update} == {"memory"}, "an update keeps what it does not name: no defaults"
+
+
+def _oom_record(i: int, revision: str) -> dict:
+    return {"timestamp": f"2026-02-12T00:{i:02d}:00Z", "insert_id": f"k{i}", "severity": "ERROR",
+            "raw_ref": f"run.googleapis.com/varlog/system#k{i}", "log_kind": "system",
+            "resource": {"service_name": "api", "revision_name": revision},
+            "text": "Memory limit of 256 MiB exceeded with 270 MiB used."}
+
+
+def _live(name: str, setting: str, value, path: str, source: str = "cloud_run_service") -> dict:
+    return {"setting": setting, "value": value, "is_default": False, "raw_ref": f"{name}#{path}",
+            "source": source, "origin": "api", "resource": name, "target_name": "api"}
+
+
+def test_the_failing_revisions_value_is_kept_when_the_service_moved_on():
+    service = [_live("svc/api", "memory", "512Mi", "template.containers[0].resources.limits.memory")]
+    old = {"short_name": "api-001", "settings": [
+        _live("svc/api/revisions/api-001", "memory", "256Mi", "containers[0].resources.limits.memory",
+              "cloud_run_revision"),
+        _live("svc/api/revisions/api-001", "timeout_seconds", 300, "timeout", "cloud_run_revision")]}
+    new = {"short_name": "api-002", "settings": [
+        _live("svc/api/revisions/api-002", "memory", "1Gi", "containers[0].resources.limits.memory",
+              "cloud_run_revision")]}
+    records = [_oom_record(i, "api-001") for i in range(3)]
+    found = symptom_revision_settings([new, old], records, service)
+    assert [s["raw_ref"] for s in found] == ["svc/api/revisions/api-001#containers[0].resources.limits.memory"]
+    assert symptom_revision_settings([new, old], [], service) == [], "no failures on a revision: nothing added"
+
+
+def test_the_declaring_line_is_shown_beside_the_live_field_and_survives_a_later_hotfix():
+    service = _live("svc/api", "memory", "512Mi", "template.containers[0].resources.limits.memory")
+    revision = _live("svc/api/revisions/api-001", "memory", "256Mi", "containers[0].resources.limits.memory",
+                     "cloud_run_revision")
+    declared = {"setting": "memory", "value": "256Mi", "is_default": False, "raw_ref": "deploy.sh:12",
+                "source": "repository", "origin": "gcloud", "resource": "gcloud run deploy api",
+                "target_name": "api"}
+    stale = {**declared, "value": "2Gi", "raw_ref": "old/deploy.sh:3"}
+    oom = [{"signature_id": "OOM_LIMIT", "labels": ["memory-limit-exceeded"], "severity": "ERROR", "count": 3,
+            "first_seen": "2026-02-12T00:01:00Z", "last_seen": "2026-02-12T00:03:00Z",
+            "raw_ref": "run.googleapis.com/varlog/system#k1", "log_kind": "system", "service": "api",
+            "revisions": ["api-001"]}]
+    items = build_items({"target": TARGET, "window": {"start": START, "end": END}, "signature_hits": oom,
+                         "settings": [service, revision, declared, stale]})
+    by_ref = {i["raw_ref"]: i for i in items}
+    assert by_ref["deploy.sh:12"]["excluded"] is None, "256Mi is a live value: the failing revision's"
+    assert by_ref["old/deploy.sh:3"]["excluded"]
+    assert by_ref[revision["raw_ref"]]["attrs"]["declared_by"] == [by_ref["deploy.sh:12"]["id"]]
+    report = build_report(target=TARGET, start=START, end=END, items=items, candidates=rank(items),
+                          data_gaps=[], lang="en")
+    refs = [r["raw_ref"] for r in report["evidence"]]
+    assert "deploy.sh:12" in refs and refs.index("deploy.sh:12") == refs.index(revision["raw_ref"]) + 1
