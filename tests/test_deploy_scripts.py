@@ -128,6 +128,9 @@ def test_the_failing_revisions_value_is_kept_when_the_service_moved_on():
     found = symptom_revision_settings([new, old], records, service)
     assert [s["raw_ref"] for s in found] == ["svc/api/revisions/api-001#containers[0].resources.limits.memory"]
     assert symptom_revision_settings([new, old], [], service) == [], "no failures on a revision: nothing added"
+    rollout = symptom_revision_settings([new, old], [], service, never_ready=["api-002"])
+    assert [s["raw_ref"] for s in rollout] == ["svc/api/revisions/api-002#containers[0].resources.limits.memory"], \
+        "a revision that never became ready wrote no request log, and still ran with its own values"
 
 
 def test_the_declaring_line_is_shown_beside_the_live_field_and_survives_a_later_hotfix():
@@ -152,3 +155,25 @@ def test_the_declaring_line_is_shown_beside_the_live_field_and_survives_a_later_
                           data_gaps=[], lang="en")
     refs = [r["raw_ref"] for r in report["evidence"]]
     assert "deploy.sh:12" in refs and refs.index("deploy.sh:12") == refs.index(revision["raw_ref"]) + 1
+
+
+def test_a_missing_secret_cites_the_env_entry_on_service_and_revision_and_the_declaring_line():
+    message = ("Revision 'api-002' is not ready and cannot serve traffic. spec.template.spec.containers[0].env[7]"
+               ".value_from.secret_key_ref.name: Secret projects/123/secrets/DB_URL/versions/latest was not found")
+    conditions = [
+        {"type": "Ready", "state": "CONDITION_FAILED", "reason": "SECRETS_ACCESS_CHECK_FAILED", "message": message,
+         "raw_ref": "projects/p/locations/r/services/api#terminalCondition", "source": "cloud_run_service"},
+        {"type": "Ready", "state": "CONDITION_FAILED", "reason": "SECRETS_ACCESS_CHECK_FAILED", "message": message,
+         "raw_ref": "projects/p/locations/r/revisions/api-002#conditions[0]", "source": "cloud_run_revision",
+         "revision": "api-002"}]
+    declared = {"setting": "secret_refs", "value": ["DB_URL:latest"], "is_default": False,
+                "raw_ref": "deploy.sh:9", "source": "repository", "origin": "gcloud",
+                "resource": "gcloud run deploy api", "target_name": "api"}
+    other = {**declared, "value": ["API_KEY:latest"], "raw_ref": "deploy.sh:10"}
+    items = build_items({"target": TARGET, "window": {"start": START, "end": END}, "conditions": conditions,
+                         "settings": [declared, other], "failed_revisions": ["api-002"]})
+    candidate = next(c for c in rank(items) if c["label"] == "missing-config-or-secret")
+    cited = {i["raw_ref"] for i in items if i["id"] in candidate["items"]}
+    assert "projects/p/locations/r/services/api#template.containers[0].env[7]" in cited
+    assert "projects/p/locations/r/revisions/api-002#containers[0].env[7]" in cited
+    assert "deploy.sh:9" in cited and "deploy.sh:10" not in cited

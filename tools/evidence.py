@@ -43,6 +43,7 @@ from tools.evidence_runtime import (
     request_items,
     signature_items,
 )
+from tools.evidence_secret_refs import secret_ref_items
 from tools.timewindow import format_time, parse_time
 
 __all__ = ["build_items", "mark_excluded", "onset_time", "render_signal", "serving_revisions", "setting_number"]
@@ -298,6 +299,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         + frame_items(bundle.get("located_errors") or [])
         + listen_items(records, settings)
     )
+    items += secret_ref_items(items, window_start, bundle.get("signature_hits"))
     for item in items:  # an app server's worker timeout matters only when it is shorter than Cloud Run's
         if item["type"] == "setting" and item["attrs"]["setting"] == "worker_timeout_seconds":
             seconds = item["attrs"]["value"]

@@ -218,8 +218,8 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
             revisions = _call("cloud_run_revision", "revision conditions", cmds["service"].replace(
                 f"describe-{kind}", "list-revisions"), lambda: _run("list_revisions", project, region, name), gaps)
         failed = failed_revisions((revisions or {}).get("revisions") or [], start, end)
-        bundle["settings"] += symptom_revision_settings((revisions or {}).get("revisions") or [],
-                                                        bundle["records"], bundle["settings"])
+        bundle["settings"] += symptom_revision_settings((revisions or {}).get("revisions") or [], bundle["records"],
+                                                        bundle["settings"], [r["short_name"] for r in failed])
         bundle["failed_revisions"] = [r["short_name"] for r in failed]
         for revision in failed:
             for cond in revision.get("conditions") or []:
@@ -239,10 +239,10 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
 
 
 def symptom_revision_settings(revisions: list[dict[str, Any]], records: list[dict[str, Any]],
-                              service_settings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+                              service_settings: list[dict[str, Any]], failed: list[str]) -> list[dict[str, Any]]:
     from tools.revision_settings import symptom_revision_settings as on_revisions
 
-    return list(on_revisions(revisions, records, service_settings))  # type: ignore[arg-type]
+    return list(on_revisions(revisions, records, service_settings, failed))  # type: ignore[arg-type]
 
 
 def failed_revisions(revisions: list[dict[str, Any]], start: str, end: str) -> list[dict[str, Any]]:

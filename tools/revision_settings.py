@@ -4,7 +4,7 @@
 hotfix (`--memory=512Mi`) the template no longer shows the 256Mi the
 instances were killed at: that value lives on the revision that served the
 failing requests. So each revision that carries failures in the window (5xx
-or 429 responses, ERROR+ log lines) contributes the settings whose value
+or 429 responses, ERROR+ log lines, or a rollout that never became ready) contributes the settings whose value
 differs from the service template, cited at the revision's own field
 (`.../revisions/<name>#containers[0].resources.limits.memory`).
 """
@@ -12,6 +12,7 @@ differs from the service template, cited at the revision's own field
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from tools.records import Setting
@@ -37,9 +38,12 @@ def failing_revisions(records: list[dict[str, Any]]) -> Counter[str]:
 
 
 def symptom_revision_settings(revisions: list[dict[str, Any]], records: list[dict[str, Any]],
-                              service_settings: list[Setting]) -> list[Setting]:
-    """Settings of revisions with failures in the window that the service template no longer has."""
+                              service_settings: list[Setting], never_ready: Iterable[str] = ()) -> list[Setting]:
+    """Settings of revisions with failures in the window (or that never became ready: a failed rollout
+    writes no request log) that the service template no longer has."""
     counts = failing_revisions(records)
+    for name in never_ready:
+        counts[name] += 1
     template: dict[str, list[Any]] = {}
     for setting in service_settings:
         template.setdefault(setting["setting"], []).append(setting.get("value"))
@@ -50,4 +54,5 @@ def symptom_revision_settings(revisions: list[dict[str, Any]], records: list[dic
         for setting in revision.get("settings") or []:
             if setting["setting"] in template and setting.get("value") not in template[setting["setting"]]:
                 out.append(setting)
+                template[setting["setting"]].append(setting.get("value"))  # once per value, most failures first
     return out
