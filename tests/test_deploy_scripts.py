@@ -177,3 +177,50 @@ def test_a_missing_secret_cites_the_env_entry_on_service_and_revision_and_the_de
     assert "projects/p/locations/r/services/api#template.containers[0].env[7]" in cited
     assert "projects/p/locations/r/revisions/api-002#containers[0].env[7]" in cited
     assert "deploy.sh:9" in cited and "deploy.sh:10" not in cited
+
+
+def test_npm_as_pid1_is_a_shutdown_mechanism_and_silences_the_handler_it_cuts_off(tmp_path):
+    from tools.deploy_dockerfile import scan_dockerfile
+
+    settings, _ = scan_dockerfile("Dockerfile", 'FROM node:20\nWORKDIR /app\nCMD ["npm", "start"]\n')
+    launcher = _by(settings)["pid1_launcher"]
+    assert launcher["raw_ref"] == "Dockerfile:3" and launcher["value"] == "npm start"
+    shell, _ = scan_dockerfile("Dockerfile", "FROM node:20\nENTRYPOINT exec yarn serve\n")
+    assert _by(shell)["pid1_launcher"]["value"] == "yarn serve"
+    direct, _ = scan_dockerfile("Dockerfile", 'FROM node:20\nENTRYPOINT ["/tini", "--"]\nCMD ["npm", "start"]\n')
+    assert "pid1_launcher" not in _by(direct), "an init as PID 1 forwards the signal"
+    handler = {"category": "signal-handling", "pattern": "sigterm-handler", "path": "src/server.ts", "line": 9,
+               "in_request_path": False}
+    items = build_items({"target": TARGET, "window": {"start": START, "end": END}, "findings": [handler],
+                         "settings": [launcher]})
+    candidate = next(c for c in rank(items) if c["label"] == "graceful-shutdown-missing")
+    assert "against" not in candidate["kinds"], "a handler SIGTERM never reaches argues nothing"
+    assert [i["raw_ref"] for i in items if i["id"] in candidate["kinds"]["mechanism"]] == ["Dockerfile:3"]
+    alone = build_items({"target": TARGET, "window": {"start": START, "end": END}, "findings": [handler]})
+    assert any(c["label"] == "graceful-shutdown-missing" and c["ruled_out"] for c in rank(alone)) or \
+        not any(c["label"] == "graceful-shutdown-missing" for c in rank(alone))
+
+
+def _hit(signature: str, label: str) -> dict:
+    return {"signature_id": signature, "labels": [label], "severity": "ERROR", "count": 3,
+            "first_seen": "2026-02-12T00:01:00Z", "last_seen": "2026-02-12T00:03:00Z",
+            "examples": [{"raw_ref": f"run.googleapis.com/varlog/system#{signature}", "log_kind": "system",
+                          "timestamp": "2026-02-12T00:01:00Z"}], "service": "api"}
+
+
+def test_the_setting_a_symptom_is_judged_by_is_cited_whatever_its_value():
+    """An OOM cites the memory limit even at 5Gi; a startup-probe failure cites the request timeout the deploy
+    sets (it does not lengthen the startup probe) and the probe itself; a gen1 mismatch cites the environment."""
+    window = {"start": START, "end": END}
+    memory = _live("svc/api", "memory", "5Gi", "template.containers[0].resources.limits.memory")
+    timeout = {**_live("svc/api", "timeout_seconds", 300, "template.timeout")}
+    declared = {"setting": "timeout_seconds", "value": 300, "is_default": False, "raw_ref": "ci.yml:12",
+                "source": "repository", "origin": "gcloud", "resource": "gcloud run deploy api", "target_name": "api"}
+    items = build_items({"target": TARGET, "window": window, "settings": [memory, timeout, declared],
+                         "signature_hits": [_hit("OOM_LIMIT", "memory-limit-exceeded"),
+                                            _hit("STARTUP_TCP_PROBE_FAILED", "startup-probe-failure")]})
+    by_label = {c["label"]: c for c in rank(items)}
+    refs = {i["id"]: i["raw_ref"] for i in items}
+    assert [refs[i] for i in by_label["memory-limit-exceeded"]["kinds"]["context"]] == [memory["raw_ref"]]
+    assert {refs[i] for i in by_label["startup-probe-failure"]["kinds"]["context"]} == {timeout["raw_ref"],
+                                                                                      "ci.yml:12"}

@@ -34,6 +34,7 @@ from tools.evidence_items import (
     value_text,
 )
 from tools.evidence_listen import contradict_bind_claims, listen_items
+from tools.evidence_pid1 import block_unreachable_handlers
 from tools.evidence_runtime import (
     condition_items,
     execution_items,
@@ -318,6 +319,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     fold_wrappers(items + deploys)
     _dedupe_ids(items + deploys)
     pair_declarations(items, target_name)
+    block_unreachable_handlers(items)
     return items + deploys
 
 
