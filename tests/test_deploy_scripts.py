@@ -224,3 +224,22 @@ def test_the_setting_a_symptom_is_judged_by_is_cited_whatever_its_value():
     assert [refs[i] for i in by_label["memory-limit-exceeded"]["kinds"]["context"]] == [memory["raw_ref"]]
     assert {refs[i] for i in by_label["startup-probe-failure"]["kinds"]["context"]} == {timeout["raw_ref"],
                                                                                       "ci.yml:12"}
+
+
+def test_the_dockerfile_whose_path_names_the_live_image_is_cited_first():
+    def timeout(path: str) -> dict:
+        return {"setting": "worker_timeout_seconds", "value": 30, "is_default": True, "raw_ref": f"{path}:9",
+                "source": "repository", "origin": "dockerfile", "resource": path, "target_name": None}
+
+    image = _live("svc/api", "image", "us.gcr.io/p/tool-cloudrun-custom-310:0.1", "template.containers[0].image")
+    paths = ["runtime/code_engine/Dockerfile", "runtime/gcp_cloudrun/Dockerfile",
+             "runtime/gcp_cloudrun/Dockerfile.conda"]
+    items = build_items({"target": TARGET, "window": {"start": START, "end": END},
+                         "settings": [image] + [timeout(p) for p in paths]})
+    strength = {i["raw_ref"]: i["strength"] for i in items if i["attrs"].get("origin") == "dockerfile"}
+    assert max(strength, key=strength.get) == "runtime/gcp_cloudrun/Dockerfile:9"
+    assert strength["runtime/code_engine/Dockerfile:9"] < strength["runtime/gcp_cloudrun/Dockerfile:9"]
+    assert strength["runtime/gcp_cloudrun/Dockerfile.conda:9"] < strength["runtime/gcp_cloudrun/Dockerfile:9"]
+    tie = build_items({"target": TARGET, "window": {"start": START, "end": END},
+                       "settings": [image] + [timeout(p) for p in paths[:1]] + [timeout("other/Dockerfile")]})
+    assert len({i["strength"] for i in tie if i["attrs"].get("origin") == "dockerfile"}) == 1, "no name: no pick"

@@ -21,7 +21,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-from tools.evidence_declared import pair_declarations
+from tools.evidence_declared import pair_declarations, prefer_deployed_dockerfile
 from tools.evidence_fold import fold_wrappers
 from tools.evidence_items import (
     LIVE_SOURCES,
@@ -318,6 +318,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     mark_excluded(deploys, target_name, start, end, None)
     fold_wrappers(items + deploys)
     _dedupe_ids(items + deploys)
+    prefer_deployed_dockerfile(items)
     pair_declarations(items, target_name)
     block_unreachable_handlers(items)
     return items + deploys

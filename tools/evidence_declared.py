@@ -9,11 +9,13 @@ report shows them together (tools/report_build.select_evidence).
 
 A declaration for the target by name is preferred; one whose service name
 is still a variable (a Cloud Build substitution, a step output) is used only
-when nothing names the target.
+when nothing names the target. Among several Dockerfiles, the one whose path
+names the live image is the one the service runs (prefer_deployed_dockerfile).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tools.evidence_items import LIVE_SOURCES
@@ -39,3 +41,47 @@ def pair_declarations(items: list[dict[str, Any]], target_name: str | None) -> N
         chosen = named or [d for d in same if d.get("service") is None][:1]
         if chosen:
             attrs["declared_by"] = [d["id"] for d in chosen]
+
+
+_SPLIT = re.compile(r"[^a-z0-9]+")
+_GENERIC = {"dockerfile", "containerfile", "docker", "src", "app", "apps", "image", "images", "latest"}
+
+
+def _tokens(text: str) -> set[str]:
+    return {t for t in _SPLIT.split(text.lower()) if t and t not in _GENERIC}
+
+
+def _image_tokens(image: str) -> set[str]:
+    """`us.gcr.io/p/lithops-cloudrun-custom-310:0.1` -> {lithops, cloudrun, custom, 310}: the image's own name."""
+    name = image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0]
+    return _tokens(name)
+
+
+def _dockerfile_score(path: str, wanted: set[str]) -> int:
+    """Path words shared with the image name, minus a variant suffix the image does not name (.debug, .conda)."""
+    directory, _, name = path.rpartition("/")
+    suffix = _tokens(name.split(".", 1)[1]) if "." in name else set()
+    return len(_tokens(directory) & wanted) + len(suffix & wanted) - len(suffix - wanted)
+
+
+def prefer_deployed_dockerfile(items: list[dict[str, Any]]) -> None:
+    """Among several Dockerfiles, the one whose path names the live image is the one Cloud Run runs.
+
+    Its settings (start command, worker timeout, PID 1) gain strength so they are cited first; the others
+    lose some, since they describe images this service does not run. Nothing changes on a tie.
+    """
+    images = [str(i["attrs"]["value"]) for i in items if i["type"] == "setting" and i["source"] in LIVE_SOURCES
+              and i["attrs"].get("setting") == "image" and i["attrs"].get("value")]
+    docker = [i for i in items if i["type"] == "setting" and i["attrs"].get("origin") == "dockerfile"]
+    if not images or not docker:
+        return
+    wanted = _image_tokens(images[0])
+    paths = {str(i["raw_ref"]).rsplit(":", 1)[0] for i in docker}
+    scores = {path: _dockerfile_score(path, wanted) for path in paths}
+    best = max(scores.values())
+    if best <= 0 or sum(1 for s in scores.values() if s == best) > 1:
+        return
+    for item in docker:
+        deployed = scores[str(item["raw_ref"]).rsplit(":", 1)[0]] == best
+        item["attrs"]["deployed_dockerfile"] = deployed
+        item["strength"] = round(max(0.1, item["strength"] + (0.15 if deployed else -0.3)), 3)

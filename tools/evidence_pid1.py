@@ -15,7 +15,8 @@ from typing import Any
 
 def block_unreachable_handlers(items: list[dict[str, Any]]) -> None:
     launchers = [i for i in items if i["type"] == "setting" and not i.get("excluded")
-                 and i["attrs"].get("setting") == "pid1_launcher"]
+                 and i["attrs"].get("setting") == "pid1_launcher"
+                 and i["attrs"].get("deployed_dockerfile") is not False]  # not another image's Dockerfile
     if not launchers:
         return
     for item in items:
