@@ -243,3 +243,29 @@ def test_the_dockerfile_whose_path_names_the_live_image_is_cited_first():
     tie = build_items({"target": TARGET, "window": {"start": START, "end": END},
                        "settings": [image] + [timeout(p) for p in paths[:1]] + [timeout("other/Dockerfile")]})
     assert len({i["strength"] for i in tie if i["attrs"].get("origin") == "dockerfile"}) == 1, "no name: no pick"
+
+
+def test_an_env_value_built_in_the_script_is_cited_where_it_is_composed_when_its_name_is_reported_missing():
+    script = """#!/bin/bash
+bot=$1
+fn=${bot//-/_}x
+bucket=$2
+gcloud run deploy "$bot" \\
+  --set-env-vars "FUNCTION=${fn}" \\
+  --set-env-vars "BUCKET=${bucket}"
+"""
+    settings, _ = scan_gcloud("publish.sh", script)
+    values = {s["value"]: s["raw_ref"] for s in settings if s["setting"] == "env_value"}
+    assert values == {"FUNCTION=${bot//-/_}x": "publish.sh:3", "BUCKET=$2": "publish.sh:4"}
+    hits = [{"signature_id": "SECRET_VERSION_MISSING", "labels": ["missing-config-or-secret"], "severity": "ERROR",
+             "count": 3, "first_seen": "2026-02-12T00:01:00Z", "last_seen": "2026-02-12T00:03:00Z", "service": "api",
+             "examples": [{"raw_ref": "run.googleapis.com/stdout#s1", "log_kind": "stdout",
+                           "timestamp": "2026-02-12T00:01:00Z",
+                           "message": "Error: 5 NOT_FOUND: Secret [projects/1/secrets/my_botx] not found"}]}]
+    declared = [{**s, "target_name": "api"} for s in settings]
+    items = build_items({"target": TARGET, "window": {"start": START, "end": END}, "signature_hits": hits,
+                         "settings": declared})
+    candidate = next(c for c in rank(items) if c["label"] == "missing-config-or-secret")
+    cited = {i["raw_ref"] for i in items if i["id"] in candidate["kinds"].get("condition", [])}
+    assert "publish.sh:3" in cited, "`${bot//-/_}x` composes my_botx: the typo is on that line"
+    assert "publish.sh:4" not in cited, "a bare `$2` could be anything: no claim"

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from tools.deploy_common import bind_address, convert, deploy_settings
-from tools.deploy_scripts import arrays, expand_arrays, scoped_variables, value_at
+from tools.deploy_scripts import arrays, expand_arrays, scoped_variables, value_at, value_origin
 from tools.records import Setting
 
 # one shell word: quoted and unquoted parts run together (`--flag="$v"`), GitHub `${{ ... }}` kept whole
@@ -112,8 +112,24 @@ def resolve_name(name: str | None, names: dict[str, str]) -> str | None:
     return names.get(key, name)
 
 
-def _parse_command(tokens: list[tuple[str, int]], rel: str,
-                   names: dict[str, str] | None = None) -> tuple[list[Setting], dict[str, Any]] | None:
+def _env_values(items: list[str], value_line: int, source_text: str, rel: str, resource: str,
+                name: str | None) -> list[Setting]:
+    """`KEY=<expression>` for each env value built from shell variables, cited where the expression is written
+    (a failure that names a value the runtime could not find is matched against it: evidence_secret_refs)."""
+    out = []
+    for item in items:
+        key, _, raw = item.partition("=")
+        if "$" not in raw:
+            continue
+        expression, line = value_origin(raw, value_line, source_text)
+        out.append(Setting(setting="env_value", value=f"{key}={expression}", is_default=False,
+                           raw_ref=f"{rel}:{line}", source="repository", origin="gcloud", resource=resource,
+                           target_name=name))
+    return out
+
+
+def _parse_command(tokens: list[tuple[str, int]], rel: str, names: dict[str, str] | None = None,
+                   source_text: str = "") -> tuple[list[Setting], dict[str, Any]] | None:
     data = deploy_settings()
     words = [t for t, _ in tokens]
     try:
@@ -154,13 +170,14 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str,
         if spec is None:
             i += 1
             continue
+        value_line = word_line
         if "value" in spec:
             value: Any = spec["value"]
         elif inline or "=" in word:
             value = inline
         elif i + 1 < len(tokens):
             i += 1
-            value = tokens[i][0]
+            value, value_line = tokens[i]
         else:
             break
         setting_name = spec["setting"]
@@ -169,6 +186,8 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str,
             items = [item for item in str(value).split(",") if "=" in item]
             keep = -1 if setting_name == "secret_refs" else 0  # secrets: NAME=secret:version -> secret:version
             value = [item.split("=", 1)[keep] for item in items]
+            if setting_name != "secret_refs":
+                settings += _env_values(items, value_line, source_text, rel, resource, name)
         elif spec.get("convert") == "names":  # NAME1,NAME2
             value = [item for item in str(value).split(",") if item]
         elif setting_name in ("command", "args"):
@@ -271,7 +290,7 @@ def scan_gcloud(rel: str, text: str) -> tuple[list[Setting], list[dict[str, Any]
         tokens = expand_arrays(tokens, defined)
         line = tokens[0][1]
         names = {key: value for key in scoped if (value := value_at(key, scoped, line)) is not None}
-        parsed = _parse_command(tokens, rel, names)
+        parsed = _parse_command(tokens, rel, names, text)
         if parsed is None:
             continue
         found, resource = parsed

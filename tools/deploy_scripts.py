@@ -109,3 +109,20 @@ def value_at(key: str, scoped: dict[str, list[tuple[int, str | None]]], line: in
     if before:
         return before[-1]
     return entries[0][1] if entries else None
+
+
+_VAR_ONLY = re.compile(r"^\$\{?(?P<name>[A-Za-z_]\w*)\}?$")
+
+
+def value_origin(value: str, value_line: int, text: str) -> tuple[str, int]:
+    """Where an env value passed to a deploy really comes from: `KEY=${name}` is the expression assigned to
+    `name` nearest above the command (its own line), anything else is the value as written at its flag."""
+    match = _VAR_ONLY.match(value)
+    if not match:
+        return value, value_line
+    found: tuple[str, int] | None = None
+    for number, line in enumerate(text.splitlines()[: max(0, value_line - 1)], 1):
+        assign = _ASSIGN.match(line)
+        if assign and assign.group("key") == match.group("name"):
+            found = (assign.group("value").strip("\"'"), number)
+    return found or (value, value_line)

@@ -10,7 +10,9 @@ items the missing-config rule cites:
 - a `secret_ref_missing` setting at `<resource>#[template.]containers[i].env[j]`
   for each failed condition that names such a field;
 - `names_missing_secret: true` on repository `secret_refs` settings that
-  reference a secret a failure message reports missing.
+  reference a secret a failure message reports missing, and on env values a
+  deploy script builds from shell variables (`NAME=${bot//-/_}q`) whose
+  literal parts compose exactly that missing name: the line to fix.
 """
 
 from __future__ import annotations
@@ -81,8 +83,27 @@ def secret_ref_items(items: list[dict[str, Any]], window_start: str,
     missing = missing_secrets(items, hits)
     for item in items:
         attrs = item.get("attrs") or {}
-        if item["type"] == "setting" and item["source"] == "repository" and attrs.get("setting") == "secret_refs":
+        if item["type"] != "setting" or item["source"] != "repository":
+            continue
+        if attrs.get("setting") == "secret_refs":
             refs = attrs.get("value") if isinstance(attrs.get("value"), list) else []
             attrs["names_missing_secret"] = any(str(r).split(":", 1)[0].rsplit("/", 1)[-1] in missing
                                                 for r in refs)
+        elif attrs.get("setting") == "env_value" and missing:
+            pattern = _shell_pattern(str(attrs.get("value")).partition("=")[2])
+            attrs["names_missing_secret"] = pattern is not None and any(pattern.fullmatch(n) for n in missing)
+        if attrs.get("names_missing_secret"):
+            item["strength"] = 1.0  # joined to the failure message itself: cited before look-alikes
     return out
+
+
+_EXPANSION = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|\$\w+")
+
+
+def _shell_pattern(expression: str) -> re.Pattern[str] | None:
+    """`${bot//-/_}q` -> any name ending in `q`: each expansion is a wildcard, the literal text must match.
+    None when nothing literal is left (a bare `$x` could be anything)."""
+    parts = _EXPANSION.split(expression)
+    if not _EXPANSION.search(expression) or not "".join(parts).strip():
+        return None
+    return re.compile("[A-Za-z0-9_.-]*".join(re.escape(p) for p in parts))
