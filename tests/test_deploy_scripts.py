@@ -269,3 +269,27 @@ gcloud run deploy "$bot" \\
     cited = {i["raw_ref"] for i in items if i["id"] in candidate["kinds"].get("condition", [])}
     assert "publish.sh:3" in cited, "`${bot//-/_}x` composes my_botx: the typo is on that line"
     assert "publish.sh:4" not in cited, "a bare `$2` could be anything: no claim"
+
+
+def test_dev_container_fixture_and_test_harness_files_are_not_deployed_config(tmp_path):
+    for rel in (".devcontainer/Dockerfile", "packages/bot/test/fixtures/deploy.sh", "tests/setup/run.sh"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("#!/bin/sh\ngcloud run deploy api --memory 8Gi\n" if rel.endswith(".sh")
+                                    else 'FROM node\nCMD ["npm", "start"]\n')
+    (tmp_path / "deploy.sh").write_text("#!/bin/sh\ngcloud run deploy api --memory 1Gi\n")
+    refs = {s["raw_ref"].rsplit(":", 1)[0] for s in scan_deploy_config(str(tmp_path))["settings"]}
+    assert refs == {"deploy.sh"}
+
+
+def test_a_declaring_line_rides_along_without_taking_a_symptoms_row():
+    from tools.report_build import PER_CANDIDATE, select_evidence
+
+    def item(id_, strength=1.0, **attrs):
+        return {"id": id_, "type": "setting", "strength": strength, "attrs": attrs, "excluded": None}
+
+    live = item("live", declared_by=["line"])
+    symptoms = [item(f"s{n}", 1.0 - n / 100) for n in range(PER_CANDIDATE[1])]
+    candidate = {"rank": 1, "kinds": {"runtime_symptom": [s["id"] for s in symptoms], "context": ["live"]}}
+    chosen = [i["id"] for i in select_evidence([candidate], symptoms + [live, item("line")], min_rows=0)]
+    assert chosen.index("line") == chosen.index("live") + 1
+    assert len(chosen) == PER_CANDIDATE[1] + 1, "the declaring line is extra, not one symptom fewer"

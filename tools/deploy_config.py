@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.code_patterns import load_catalog
+from tools.deploy_common import deploy_settings
 from tools.deploy_dockerfile import scan_dockerfile, scan_procfile
 from tools.deploy_gcloud import scan_gcloud
 from tools.deploy_knative import MARKERS, scan_knative
@@ -80,8 +81,11 @@ def scan_deploy_config(path: str) -> dict[str, Any]:
     resources: list[dict[str, Any]] = []
     files: list[str] = []
     modules: dict[str, list[str]] = defaultdict(list)
+    skipped = {d.lower() for d in deploy_settings().get("not_deployed_dirs") or ()}
     for rel in list_files(root):
         name = rel.rsplit("/", 1)[-1]
+        if skipped & {part.lower() for part in rel.split("/")[:-1]}:
+            continue  # a dev container, a fixture, a test harness: not what Cloud Run runs
         if name.endswith(".tf"):
             modules[rel.rpartition("/")[0]].append(rel)
             continue

@@ -119,9 +119,9 @@ def select_evidence(candidates: list[dict[str, Any]], items: list[dict[str, Any]
         while added < budget and any(depth < len(ids) for ids in lists):
             for ids in lists:
                 if depth < len(ids) and added < budget:
-                    before = len(chosen)
+                    fresh = ids[depth] not in chosen
                     take(ids[depth])  # an item a higher candidate already shows is cited, not re-added
-                    added += len(chosen) - before
+                    added += int(fresh and ids[depth] in chosen)  # a declaring line beside it rides along
             depth += 1
     for item_id in context or []:
         if len(chosen) < max_rows:
