@@ -293,3 +293,9 @@ def test_a_declaring_line_rides_along_without_taking_a_symptoms_row():
     chosen = [i["id"] for i in select_evidence([candidate], symptoms + [live, item("line")], min_rows=0)]
     assert chosen.index("line") == chosen.index("live") + 1
     assert len(chosen) == PER_CANDIDATE[1] + 1, "the declaring line is extra, not one symptom fewer"
+
+
+def test_repeated_list_flags_add_up_in_one_setting():
+    settings, _ = scan_gcloud("d.sh", "gcloud run deploy api \\\n  --set-env-vars A=1 \\\n  --set-env-vars B=2,C=3\n")
+    replaced = [s for s in settings if s["setting"] == "env_names_replaced"]
+    assert [(s["value"], s["raw_ref"]) for s in replaced] == [(["A", "B", "C"], "d.sh:2")]

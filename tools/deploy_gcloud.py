@@ -112,6 +112,23 @@ def resolve_name(name: str | None, names: dict[str, str]) -> str | None:
     return names.get(key, name)
 
 
+def _merge_repeated(settings: list[Setting]) -> list[Setting]:
+    """A list flag given several times (`--set-env-vars A=1 --set-env-vars B=2`) adds up: gcloud merges the
+    repeats, so the revision has A and B, cited at the first one."""
+    out: list[Setting] = []
+    first: dict[str, Setting] = {}
+    for setting in settings:
+        name = setting["setting"]
+        if isinstance(setting["value"], list) and name in first:
+            first[name]["value"] = first[name]["value"] + [v for v in setting["value"]
+                                                           if v not in first[name]["value"]]
+            continue
+        if isinstance(setting["value"], list):
+            first[name] = setting
+        out.append(setting)
+    return out
+
+
 def _env_values(items: list[str], value_line: int, source_text: str, rel: str, resource: str,
                 name: str | None) -> list[Setting]:
     """`KEY=<expression>` for each env value built from shell variables, cited where the expression is written
@@ -199,6 +216,7 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str, names: dict[str, str
         settings.append(Setting(setting=setting_name, value=value, is_default=False, raw_ref=f"{rel}:{word_line}",
                                 source="repository", origin="gcloud", resource=resource, target_name=name))
         i += 1
+    settings = _merge_repeated(settings)
     if command_text:
         text = " ".join(t for t, _ in command_text)
         settings.append(Setting(setting="command", value=text, is_default=False,
