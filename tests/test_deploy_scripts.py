@@ -299,3 +299,16 @@ def test_repeated_list_flags_add_up_in_one_setting():
     settings, _ = scan_gcloud("d.sh", "gcloud run deploy api \\\n  --set-env-vars A=1 \\\n  --set-env-vars B=2,C=3\n")
     replaced = [s for s in settings if s["setting"] == "env_names_replaced"]
     assert [(s["value"], s["raw_ref"]) for s in replaced] == [(["A", "B", "C"], "d.sh:2")]
+
+
+def test_a_deploy_named_by_a_variable_counts_only_when_no_command_names_the_target():
+    def flag(ref: str, target) -> dict:
+        return {"setting": "max_instances", "value": 1, "is_default": False, "raw_ref": ref, "source": "repository",
+                "origin": "gcloud", "resource": "gcloud run deploy x", "target_name": target}
+
+    window = {"start": START, "end": END}
+    both = build_items({"target": TARGET, "window": window, "settings": [flag("a.yml:3", "api"),
+                                                                          flag("a.yml:9", None)]})
+    assert {i["raw_ref"]: bool(i["excluded"]) for i in both} == {"a.yml:3": False, "a.yml:9": True}
+    alone = build_items({"target": TARGET, "window": window, "settings": [flag("a.yml:9", None)]})
+    assert not alone[0]["excluded"], "nothing names the target: the variable may be it"

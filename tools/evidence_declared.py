@@ -28,7 +28,17 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def pair_declarations(items: list[dict[str, Any]], target_name: str | None) -> None:
-    """Set `attrs.declared_by` on live setting items: ids of repository settings with the same value."""
+    """Set `attrs.declared_by` on live setting items: ids of repository settings with the same value.
+
+    When some deploy command names the target, the commands whose service is still a variable deploy
+    something else (a preview, another environment): their settings are excluded, not guessed at.
+    """
+    commands = [i for i in items if i["type"] == "setting" and i["source"] == "repository"
+                and i["attrs"].get("origin") == "gcloud"]
+    if target_name and any(i.get("service") == target_name for i in commands):
+        for item in commands:
+            if item.get("service") is None and not item.get("excluded"):
+                item["excluded"] = f"another deploy command names {target_name}; this one names a variable"
     declared = [i for i in items if i["type"] == "setting" and i["source"] == "repository" and not i.get("excluded")]
     for item in items:
         if item["type"] != "setting" or item["source"] not in LIVE_SOURCES or item.get("excluded"):
