@@ -312,3 +312,17 @@ def test_a_deploy_named_by_a_variable_counts_only_when_no_command_names_the_targ
     assert {i["raw_ref"]: bool(i["excluded"]) for i in both} == {"a.yml:3": False, "a.yml:9": True}
     alone = build_items({"target": TARGET, "window": window, "settings": [flag("a.yml:9", None)]})
     assert not alone[0]["excluded"], "nothing names the target: the variable may be it"
+
+
+def test_declared_arrays_and_flag_strings_are_spliced_into_the_command():
+    script = """#!/bin/bash
+declare -a args=(
+  --memory 2Gi
+)
+RUN_FLAGS="--concurrency 4 --max-instances 3"
+gcloud run deploy api "${args[@]}" $RUN_FLAGS
+"""
+    by = _by(scan_gcloud("d.sh", script)[0])
+    assert by["memory"]["raw_ref"] == "d.sh:3"
+    assert by["concurrency"]["value"] == 4 and by["concurrency"]["raw_ref"] == "d.sh:5"
+    assert by["max_instances"]["value"] == 3

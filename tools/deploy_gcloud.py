@@ -15,7 +15,14 @@ from typing import Any
 import yaml
 
 from tools.deploy_common import bind_address, convert, deploy_settings
-from tools.deploy_scripts import arrays, expand_arrays, scoped_variables, value_at, value_origin
+from tools.deploy_scripts import (
+    arrays,
+    expand_arrays,
+    flag_strings,
+    scoped_variables,
+    value_at,
+    value_origin,
+)
 from tools.records import Setting
 
 # one shell word: quoted and unquoted parts run together (`--flag="$v"`), GitHub `${{ ... }}` kept whole
@@ -303,9 +310,10 @@ def scan_gcloud(rel: str, text: str) -> tuple[list[Setting], list[dict[str, Any]
     resources: list[dict[str, Any]] = []
     seen: set[tuple[str, int]] = set()
     scoped = scoped_variables(text)
-    defined = arrays(logical, text) if any("=(" in w for t in logical for w, _ in t[:1]) else {}
+    defined = arrays(logical, text) if "=(" in text else {}
+    scalars = flag_strings(text)
     for tokens in candidates:
-        tokens = expand_arrays(tokens, defined)
+        tokens = expand_arrays(tokens, defined, scalars)
         line = tokens[0][1]
         names = {key: value for key in scoped if (value := value_at(key, scoped, line)) is not None}
         parsed = _parse_command(tokens, rel, names, text)

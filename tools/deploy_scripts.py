@@ -17,6 +17,8 @@ Tokens = list[tuple[str, int]]
 
 _SHEBANG = re.compile(r"^#!\s*\S*(?:/|\s)(?:env\s+)?(?:ba|da|k|z)?sh\b")
 _ARRAY_OPEN = re.compile(r"^(?P<name>[A-Za-z_]\w*)(?P<append>\+?)=\((?P<rest>.*)$")
+_VAR_ONLY = re.compile(r"^\$\{?(?P<name>[A-Za-z_]\w*)\}?$")
+_DECLARE = {"declare", "local", "typeset", "readonly", "export"}
 _EXPAND = re.compile(r"^\$\{(?P<name>[A-Za-z_]\w*)\[[@*]\]\}$")
 _ASSIGN = re.compile(r"^(?P<indent>\s*)(?:export\s+|local\s+|readonly\s+|-\s+)?(?P<key>[A-Za-z_]\w*)\s*"
                      r"(?::|\?=|:=|=)[ \t]*(?P<value>.*?)\s*$")
@@ -47,6 +49,9 @@ def arrays(logical: list[Tokens], text: str) -> dict[str, Tokens]:
     current: str | None = None
     keep = False
     for tokens in logical:
+        if current is None:  # `declare -a args=(`, `local args=(`: the declaration words come first
+            while len(tokens) > 1 and (tokens[0][0] in _DECLARE or tokens[0][0].startswith("-")):
+                tokens = tokens[1:]
         for word, number in tokens:
             if current is None:
                 match = _ARRAY_OPEN.match(word)
@@ -73,13 +78,34 @@ def arrays(logical: list[Tokens], text: str) -> dict[str, Tokens]:
     return found
 
 
-def expand_arrays(tokens: Tokens, defined: dict[str, Tokens]) -> Tokens:
-    """A command's `"${name[@]}"` words replaced by the array's elements (and their lines)."""
+def flag_strings(text: str) -> dict[str, list[tuple[int, Tokens]]]:
+    """Scalars holding flags (`FLAGS="--memory 1Gi --cpu 2"`) with their assignment lines: an unquoted
+    `$FLAGS` on a command line splits into those words."""
+    found: dict[str, list[tuple[int, Tokens]]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _ASSIGN.match(line)
+        if not match or "=" not in line:
+            continue
+        value = match.group("value").strip("\"'")
+        if value.startswith("--"):
+            found.setdefault(match.group("key"), []).append((number, [(w, number) for w in value.split()]))
+    return found
+
+
+def expand_arrays(tokens: Tokens, defined: dict[str, Tokens],
+                  scalars: dict[str, list[tuple[int, Tokens]]] | None = None) -> Tokens:
+    """A command's `"${name[@]}"` words replaced by the array's elements (and their lines); an unquoted
+    `$FLAGS` by the words of the nearest flag string assigned above the command."""
     out: Tokens = []
+    start = tokens[0][1] if tokens else 0
     for word, number in tokens:
         match = _EXPAND.match(word)
+        scalar = _VAR_ONLY.match(word)
         if match and match.group("name") in defined:
             out.extend(defined[match.group("name")])
+        elif scalar and scalars and scalar.group("name") in scalars:
+            above = [words for line, words in scalars[scalar.group("name")] if line < start]
+            out.extend(above[-1] if above else [(word, number)])
         else:
             out.append((word, number))
     return out
@@ -110,8 +136,6 @@ def value_at(key: str, scoped: dict[str, list[tuple[int, str | None]]], line: in
         return before[-1]
     return entries[0][1] if entries else None
 
-
-_VAR_ONLY = re.compile(r"^\$\{?(?P<name>[A-Za-z_]\w*)\}?$")
 
 
 def value_origin(value: str, value_line: int, text: str) -> tuple[str, int]:
