@@ -326,3 +326,17 @@ gcloud run deploy api "${args[@]}" $RUN_FLAGS
     assert by["memory"]["raw_ref"] == "d.sh:3"
     assert by["concurrency"]["value"] == 4 and by["concurrency"]["raw_ref"] == "d.sh:5"
     assert by["max_instances"]["value"] == 3
+
+
+def test_gunicorns_timeout_is_judged_only_when_its_value_is_known():
+    from tools.deploy_dockerfile import scan_dockerfile
+
+    def timeout(text: str):
+        setting = _by(scan_dockerfile("Dockerfile", text)[0]).get("worker_timeout_seconds")
+        return None if setting is None else (setting["value"], setting["is_default"])
+
+    assert timeout("FROM python\nCMD exec gunicorn --bind :$PORT app:app\n") == (30, True)
+    assert timeout("FROM python\nCMD exec gunicorn --timeout $TIMEOUT app:app\n") is None, "set, value unknown"
+    assert timeout('FROM python\nCMD ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]\n') is None
+    env = 'FROM python\nENV GUNICORN_CMD_ARGS="--timeout 0 --workers 2"\nCMD gunicorn app:app\n'
+    assert timeout(env) == (0, False), "GUNICORN_CMD_ARGS sets it from the environment"
