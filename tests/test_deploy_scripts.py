@@ -340,3 +340,19 @@ def test_gunicorns_timeout_is_judged_only_when_its_value_is_known():
     assert timeout('FROM python\nCMD ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]\n') is None
     env = 'FROM python\nENV GUNICORN_CMD_ARGS="--timeout 0 --workers 2"\nCMD gunicorn app:app\n'
     assert timeout(env) == (0, False), "GUNICORN_CMD_ARGS sets it from the environment"
+
+
+def test_the_dockerfile_in_the_deploys_source_directory_is_the_deployed_one():
+    def cmd(path: str) -> dict:
+        return {"setting": "command", "value": "node x.js", "is_default": False, "raw_ref": f"{path}:5",
+                "source": "repository", "origin": "dockerfile", "resource": path, "target_name": None}
+
+    source = {"setting": "source_dir", "value": "./services/api", "is_default": False, "raw_ref": "deploy.sh:3",
+              "source": "repository", "origin": "gcloud", "resource": "gcloud run deploy api", "target_name": "api"}
+    items = build_items({"target": TARGET, "window": {"start": START, "end": END},
+                         "settings": [source, cmd("services/api/Dockerfile"), cmd("services/web/Dockerfile")]})
+    deployed = {i["raw_ref"]: i["attrs"].get("deployed_dockerfile") for i in items if i["attrs"].get("origin") ==
+                "dockerfile"}
+    assert deployed == {"services/api/Dockerfile:5": True, "services/web/Dockerfile:5": False}
+    assert _by(scan_gcloud("d.sh", "gcloud run deploy api --source ./services/api\n")[0])["source_dir"]["value"] \
+        == "./services/api"

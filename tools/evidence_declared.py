@@ -74,6 +74,16 @@ def _dockerfile_score(path: str, wanted: set[str]) -> int:
     return len(_tokens(directory) & wanted) + len(suffix & wanted) - len(suffix - wanted)
 
 
+def _source_dirs(items: list[dict[str, Any]]) -> set[str]:
+    """Directories a deploy builds from (`--source services/api`), as repository paths ("" = the root)."""
+    dirs = set()
+    for item in items:
+        if item["type"] == "setting" and item["attrs"].get("setting") == "source_dir" and not item.get("excluded"):
+            value = str(item["attrs"].get("value") or "").strip().removeprefix("./").strip("/")
+            dirs.add("" if value == "." else value)
+    return dirs
+
+
 def prefer_deployed_dockerfile(items: list[dict[str, Any]]) -> None:
     """Among several Dockerfiles, the one whose path names the live image is the one Cloud Run runs.
 
@@ -83,11 +93,16 @@ def prefer_deployed_dockerfile(items: list[dict[str, Any]]) -> None:
     images = [str(i["attrs"]["value"]) for i in items if i["type"] == "setting" and i["source"] in LIVE_SOURCES
               and i["attrs"].get("setting") == "image" and i["attrs"].get("value")]
     docker = [i for i in items if i["type"] == "setting" and i["attrs"].get("origin") == "dockerfile"]
-    if not images or not docker:
+    if not docker or not (images or _source_dirs(items)):
         return
+    images = images or [""]
     wanted = _image_tokens(images[0])
     paths = {str(i["raw_ref"]).rsplit(":", 1)[0] for i in docker}
     scores = {path: _dockerfile_score(path, wanted) for path in paths}
+    for source in _source_dirs(items):  # `gcloud run deploy --source DIR` builds DIR's Dockerfile
+        for path in paths:
+            if path.rpartition("/")[0] == source:
+                scores[path] += 10
     best = max(scores.values())
     if best <= 0 or sum(1 for s in scores.values() if s == best) > 1:
         return

@@ -89,6 +89,7 @@ SETTING_NAMES = (
     "env_names_replaced",  # gcloud --set-env-vars: the new revision has exactly these, every other one is dropped
     "secret_refs",
     "pid1_launcher",  # Dockerfile: npm/yarn/pnpm is PID 1 and does not forward SIGTERM to the app
+    "source_dir",  # gcloud run deploy --source DIR: the directory the image is built from
     "env_value",  # gcloud env value built from shell variables, cited where its expression is written
     "secret_ref_missing",  # the env entry a failed rollout names: it references a secret that is not found
     "secrets_removed",  # gcloud --remove-secrets / --clear-secrets: the new revision no longer has these
