@@ -115,8 +115,11 @@ def worker_timeout(command: str) -> tuple[int, bool] | None:
         if not any(word == server or word.endswith("/" + server) for word in words):
             continue
         for index, word in enumerate(words[:-1]):
-            if word in spec["flags"] and words[index + 1].isdigit():
-                return int(words[index + 1]), False
+            if word in spec["flags"]:
+                # `--timeout $TIMEOUT` is set, to a value not written here: unknown, not the default
+                return (int(words[index + 1]), False) if words[index + 1].isdigit() else None
+        if any(word in (spec.get("config_flags") or ()) for word in words):
+            return None  # a config file may set it
         return int(spec["default"]), True
     return None
 

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from tools.code_patterns import load_catalog
+from tools.deploy_common import deploy_settings
 from tools.deploy_dockerfile import scan_dockerfile, scan_procfile
 from tools.deploy_gcloud import scan_gcloud
 from tools.deploy_knative import MARKERS, scan_knative
+from tools.deploy_scripts import is_shell_script
 from tools.deploy_terraform import scan_module
 from tools.errors import InputError, ToolError
 from tools.records import DataGap, Setting
@@ -79,8 +81,11 @@ def scan_deploy_config(path: str) -> dict[str, Any]:
     resources: list[dict[str, Any]] = []
     files: list[str] = []
     modules: dict[str, list[str]] = defaultdict(list)
+    skipped = {d.lower() for d in deploy_settings().get("not_deployed_dirs") or ()}
     for rel in list_files(root):
         name = rel.rsplit("/", 1)[-1]
+        if skipped & {part.lower() for part in rel.split("/")[:-1]}:
+            continue  # a dev container, a fixture, a test harness: not what Cloud Run runs
         if name.endswith(".tf"):
             modules[rel.rpartition("/")[0]].append(rel)
             continue
@@ -94,9 +99,9 @@ def scan_deploy_config(path: str) -> dict[str, Any]:
             text = read(rel)
             if text is not None:
                 found_settings, found_resources = scan_procfile(rel, text)
-        elif name.endswith((".yaml", ".yml")) or _matches(name, _SCRIPTS):
+        elif name.endswith((".yaml", ".yml")) or _matches(name, _SCRIPTS) or "." not in name:
             text = read(rel)
-            if text is None:
+            if text is None or ("." not in name and not _matches(name, _SCRIPTS) and not is_shell_script(text)):
                 continue
             if name.endswith((".yaml", ".yml")) and any(m in text for m in MARKERS):
                 k_settings, k_resources, k_gaps = scan_knative(rel, text)

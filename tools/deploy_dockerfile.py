@@ -12,7 +12,7 @@ import re
 import shlex
 from typing import Any
 
-from tools.deploy_common import bind_address, worker_timeout
+from tools.deploy_common import bind_address, deploy_settings, worker_timeout
 from tools.records import Setting
 
 
@@ -68,6 +68,35 @@ def _worker_timeout(command: str, raw_ref: str, base: dict[str, Any]) -> list[Se
     return [Setting(setting="worker_timeout_seconds", value=seconds, is_default=is_default, raw_ref=raw_ref, **base)]
 
 
+def _server_env_flags(env_texts: list[str]) -> str:
+    """Flags an app server reads from the environment (`ENV GUNICORN_CMD_ARGS="--timeout 120"`)."""
+    names = {spec["env"] for spec in (deploy_settings().get("app_server_timeouts") or {}).values() if spec.get("env")}
+    flags = []
+    for text in env_texts:
+        try:
+            parts = shlex.split(text)
+        except ValueError:
+            parts = text.split()
+        flags += [p.split("=", 1)[1] for p in parts if p.split("=", 1)[0] in names and "=" in p]
+    return " ".join(flags)
+
+
+def _pid1_launcher(parts: list[tuple[list[str], int]], rel: str, base: dict[str, Any]) -> list[Setting]:
+    """`npm start` / `yarn start` as PID 1 (exec or shell form, `exec` or not): it does not forward SIGTERM."""
+    for words, line in parts:
+        tokens = " ".join(words).split()
+        while tokens and tokens[0] == "exec":
+            tokens = tokens[1:]
+        if not tokens:
+            continue
+        launcher = tokens[0].rsplit("/", 1)[-1]
+        if launcher in (deploy_settings().get("pid1_launchers") or {}):
+            return [Setting(setting="pid1_launcher", value=" ".join(tokens[:3]), is_default=False,
+                            raw_ref=f"{rel}:{line}", **base)]
+        return []  # the first word of ENTRYPOINT (else CMD) is PID 1
+    return []
+
+
 def scan_dockerfile(rel: str, text: str) -> tuple[list[Setting], list[dict[str, Any]]]:
     """Start command, bind address, exposed port and env names of the final stage."""
     stage: dict[str, Any] = {}
@@ -83,6 +112,7 @@ def scan_dockerfile(rel: str, text: str) -> tuple[list[Setting], list[dict[str, 
                 stage["EXPOSE"] = (int(port.group(1)), line)
         elif keyword == "ENV":
             stage.setdefault("ENV", ([], line))[0].extend(_env_names(arguments))
+            stage.setdefault("ENV_TEXT", []).append(arguments)
     base = {"source": "repository", "origin": "dockerfile", "resource": rel, "target_name": None}
     settings: list[Setting] = []
     parts = [stage[k] for k in ("ENTRYPOINT", "CMD") if k in stage]
@@ -90,7 +120,9 @@ def scan_dockerfile(rel: str, text: str) -> tuple[list[Setting], list[dict[str, 
         command = " ".join(" ".join(words) for words, _ in parts)
         line = stage["CMD"][1] if "CMD" in stage else stage["ENTRYPOINT"][1]
         settings.append(Setting(setting="command", value=command, is_default=False, raw_ref=f"{rel}:{line}", **base))
-        settings.extend(_worker_timeout(command, f"{rel}:{line}", base))
+        settings.extend(_worker_timeout(f"{command} {_server_env_flags(stage.get('ENV_TEXT') or [])}",
+                                        f"{rel}:{line}", base))
+        settings.extend(_pid1_launcher(parts, rel, base))
         for words, part_line in reversed(parts):
             host = bind_address(" ".join(words))
             if host:

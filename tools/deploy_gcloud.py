@@ -15,9 +15,25 @@ from typing import Any
 import yaml
 
 from tools.deploy_common import bind_address, convert, deploy_settings
+from tools.deploy_scripts import (
+    arrays,
+    expand_arrays,
+    flag_strings,
+    scoped_variables,
+    value_at,
+    value_origin,
+)
 from tools.records import Setting
 
-_TOKEN = re.compile(r"""(?:[^\s"']*\$\{\{[^}]*\}\})+[^\s"']*|"[^"]*"|'[^']*'|[^\s"']+""")
+# one shell word: quoted and unquoted parts run together (`--flag="$v"`), GitHub `${{ ... }}` kept whole
+_TOKEN = re.compile(r"""(?:\$\{\{[^}]*\}\}|"[^"]*"|'[^']*'|[^\s"'])+""")
+_QUOTED = re.compile(r"""\$\{\{[^}]*\}\}|"([^"]*)"|'([^']*)'""")
+
+
+def _unquote(word: str) -> str:
+    """The word as the shell passes it: quotes removed, `${{ ... }}` left as written."""
+    return _QUOTED.sub(lambda m: m.group(0) if m.group(0).startswith("$") else (m.group(1) or m.group(2) or ""),
+                       word)
 # google-github-actions/deploy-cloudrun inputs -> the gcloud flag they become.
 # The action merges env vars and secrets into the service by default (env_vars_update_strategy: merge).
 _ACTION_INPUTS = {"image": "--image", "env_vars": "--update-env-vars", "secrets": "--update-secrets"}
@@ -37,7 +53,7 @@ def _tokens(text: str) -> list[list[tuple[str, int]]]:
         indent = len(line) - len(line.lstrip())
         if folded_indent is not None:
             if not stripped or indent > folded_indent:
-                current += [(m.group(0).strip("\"'"), number) for m in _TOKEN.finditer(stripped)]
+                current += [(_unquote(m.group(0)), number) for m in _TOKEN.finditer(stripped)]
                 continue
             logical.append(current)
             current, folded_indent = [], None
@@ -48,7 +64,7 @@ def _tokens(text: str) -> list[list[tuple[str, int]]]:
             continue
         continued = stripped.endswith("\\")
         body = stripped[:-1] if continued else stripped
-        current += [(m.group(0).strip("\"'"), number) for m in _TOKEN.finditer(body)]
+        current += [(_unquote(m.group(0)), number) for m in _TOKEN.finditer(body)]
         if not continued:
             logical.append(current)
             current = []
@@ -103,8 +119,41 @@ def resolve_name(name: str | None, names: dict[str, str]) -> str | None:
     return names.get(key, name)
 
 
-def _parse_command(tokens: list[tuple[str, int]], rel: str,
-                   names: dict[str, str] | None = None) -> tuple[list[Setting], dict[str, Any]] | None:
+def _merge_repeated(settings: list[Setting]) -> list[Setting]:
+    """A list flag given several times (`--set-env-vars A=1 --set-env-vars B=2`) adds up: gcloud merges the
+    repeats, so the revision has A and B, cited at the first one."""
+    out: list[Setting] = []
+    first: dict[str, Setting] = {}
+    for setting in settings:
+        name = setting["setting"]
+        if isinstance(setting["value"], list) and name in first:
+            first[name]["value"] = first[name]["value"] + [v for v in setting["value"]
+                                                           if v not in first[name]["value"]]
+            continue
+        if isinstance(setting["value"], list):
+            first[name] = setting
+        out.append(setting)
+    return out
+
+
+def _env_values(items: list[str], value_line: int, source_text: str, rel: str, resource: str,
+                name: str | None) -> list[Setting]:
+    """`KEY=<expression>` for each env value built from shell variables, cited where the expression is written
+    (a failure that names a value the runtime could not find is matched against it: evidence_secret_refs)."""
+    out = []
+    for item in items:
+        key, _, raw = item.partition("=")
+        if "$" not in raw:
+            continue
+        expression, line = value_origin(raw, value_line, source_text)
+        out.append(Setting(setting="env_value", value=f"{key}={expression}", is_default=False,
+                           raw_ref=f"{rel}:{line}", source="repository", origin="gcloud", resource=resource,
+                           target_name=name))
+    return out
+
+
+def _parse_command(tokens: list[tuple[str, int]], rel: str, names: dict[str, str] | None = None,
+                   source_text: str = "") -> tuple[list[Setting], dict[str, Any]] | None:
     data = deploy_settings()
     words = [t for t, _ in tokens]
     try:
@@ -126,9 +175,12 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str,
     if command is None:
         return None
     written = words[index] if index < len(words) and not words[index].startswith("-") else None
-    name = resolve_name(written, names or {})
+    name = resolve_name(written, names or {}) or written
+    # a name still written as a variable (a Cloud Build substitution, a step output) may be any service,
+    # the target included: unknown, not another service's
+    name = None if name is None or "$" in name or "{{" in name else name
     line = tokens[start][1]
-    resource = f"gcloud run {command[0]} {name or ''}".strip()
+    resource = f"gcloud run {command[0]} {name or written or ''}".strip()
     flags = data["gcloud_flags"]
     settings: list[Setting] = []
     command_text: list[tuple[str, int]] = []
@@ -142,13 +194,14 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str,
         if spec is None:
             i += 1
             continue
+        value_line = word_line
         if "value" in spec:
             value: Any = spec["value"]
         elif inline or "=" in word:
             value = inline
         elif i + 1 < len(tokens):
             i += 1
-            value = tokens[i][0]
+            value, value_line = tokens[i]
         else:
             break
         setting_name = spec["setting"]
@@ -157,6 +210,10 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str,
             items = [item for item in str(value).split(",") if "=" in item]
             keep = -1 if setting_name == "secret_refs" else 0  # secrets: NAME=secret:version -> secret:version
             value = [item.split("=", 1)[keep] for item in items]
+            if setting_name != "secret_refs":
+                settings += _env_values(items, value_line, source_text, rel, resource, name)
+        elif spec.get("convert") == "names":  # NAME1,NAME2
+            value = [item for item in str(value).split(",") if item]
         elif setting_name in ("command", "args"):
             command_text.append((str(value).replace(",", " "), word_line))
             i += 1
@@ -166,6 +223,7 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str,
         settings.append(Setting(setting=setting_name, value=value, is_default=False, raw_ref=f"{rel}:{word_line}",
                                 source="repository", origin="gcloud", resource=resource, target_name=name))
         i += 1
+    settings = _merge_repeated(settings)
     if command_text:
         text = " ".join(t for t, _ in command_text)
         settings.append(Setting(setting="command", value=text, is_default=False,
@@ -177,7 +235,23 @@ def _parse_command(tokens: list[tuple[str, int]], rel: str,
             settings.append(Setting(setting="bind_address", value=host, is_default=False,
                                     raw_ref=f"{rel}:{host_line}", source="repository", origin="gcloud",
                                     resource=resource, target_name=name))
-    return settings, {"kind": f"gcloud run {command[0]}", "name": name, "path": rel, "line": line, "target_name": name}
+    if name and command[0] in (data.get("gcloud_unset_defaults") or {}).get("commands", []):
+        settings += _unset_defaults(settings, f"{rel}:{line}", resource, name)
+    return settings, {"kind": f"gcloud run {command[0]}", "name": name or written, "path": rel, "line": line,
+                      "target_name": name}
+
+
+def _unset_defaults(given: list[Setting], raw_ref: str, resource: str, name: str) -> list[Setting]:
+    """Settings a `gcloud run deploy` of a named service leaves out, at the command's line, marked default.
+
+    Left out, the flag keeps what the service already had, so these say "the platform default, unless
+    something else set it": the evidence drops them when the live value differs (tools/evidence.py).
+    """
+    data = deploy_settings()
+    present = {s["setting"] for s in given}
+    return [Setting(setting=setting, value=data["defaults"][setting], is_default=True, raw_ref=raw_ref,
+                    source="repository", origin="gcloud", resource=resource, target_name=name)
+            for setting in data["gcloud_unset_defaults"]["settings"] if setting not in present]
 
 
 def _action_steps(text: str) -> list[list[tuple[str, int]]]:
@@ -228,15 +302,21 @@ def scan_gcloud(rel: str, text: str) -> tuple[list[Setting], list[dict[str, Any]
     """Every gcloud run deploy/update command in one file."""
     if "gcloud" not in text and not (rel.endswith((".yaml", ".yml")) and "deploy" in text):
         return [], []
-    candidates = [t for t in _tokens(text) if any(w == "gcloud" for w, _ in t)]
+    logical = _tokens(text)
+    candidates = [t for t in logical if any(w == "gcloud" for w, _ in t)]
     if rel.endswith((".yaml", ".yml")):
         candidates += _yaml_arg_lists(text) + _action_steps(text)
     settings: list[Setting] = []
     resources: list[dict[str, Any]] = []
     seen: set[tuple[str, int]] = set()
-    names = variables(text)
+    scoped = scoped_variables(text)
+    defined = arrays(logical, text) if "=(" in text else {}
+    scalars = flag_strings(text)
     for tokens in candidates:
-        parsed = _parse_command(tokens, rel, names)
+        tokens = expand_arrays(tokens, defined, scalars)
+        line = tokens[0][1]
+        names = {key: value for key in scoped if (value := value_at(key, scoped, line)) is not None}
+        parsed = _parse_command(tokens, rel, names, text)
         if parsed is None:
             continue
         found, resource = parsed

@@ -23,6 +23,7 @@ from typing import Any
 
 from tools.evidence_app_errors import recurring_error_items
 from tools.evidence_changes import change_items
+from tools.evidence_declared import pair_declarations, prefer_deployed_dockerfile
 from tools.evidence_fold import fold_wrappers
 from tools.evidence_items import (
     LIVE_SOURCES,
@@ -35,6 +36,7 @@ from tools.evidence_items import (
     value_text,
 )
 from tools.evidence_listen import contradict_bind_claims, listen_items
+from tools.evidence_pid1 import block_unreachable_handlers
 from tools.evidence_runtime import (
     condition_items,
     execution_items,
@@ -44,6 +46,7 @@ from tools.evidence_runtime import (
     request_items,
     signature_items,
 )
+from tools.evidence_secret_refs import secret_ref_items
 from tools.execution_environment import environment_items
 from tools.instance_timeline import timeline_items
 from tools.timewindow import format_time, parse_time
@@ -237,7 +240,10 @@ def serving_revisions(records: list[dict[str, Any]], traffic: list[dict[str, Any
 def mark_excluded(items: list[dict[str, Any]], target_name: str | None, start: datetime, end: datetime,
                   serving: set[str] | None = None) -> list[dict[str, Any]]:
     """Set `excluded` on items that must not drive a candidate; returns the same list."""
-    live = {(i["attrs"]["setting"]): i for i in items if i["type"] == "setting" and i["source"] in LIVE_SOURCES}
+    live: dict[str, list[Any]] = {}  # every live value of a setting: the service's and a symptom revision's
+    for other in items:
+        if other["type"] == "setting" and other["source"] in LIVE_SOURCES:
+            live.setdefault(other["attrs"]["setting"], []).append(other["attrs"]["value"])
     for item in items:
         reason = None
         if target_name and item.get("service") and item["service"] != target_name:
@@ -250,9 +256,9 @@ def mark_excluded(items: list[dict[str, Any]], target_name: str | None, start: d
             if when < earliest or when > end:
                 reason = f"{item['timestamp']} is outside the window"
         elif item["type"] == "setting" and item["source"] == "repository":
-            other = live.get(item["attrs"]["setting"])
-            if other is not None and other["attrs"]["value"] != item["attrs"]["value"]:
-                reason = f"live config says {value_text(other['attrs']['value'])}"
+            values = live.get(item["attrs"]["setting"])
+            if values and item["attrs"]["value"] not in values:
+                reason = f"live config says {value_text(values[0])}"
         item["excluded"] = reason
     return items
 
@@ -301,6 +307,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         + recurring_error_items(records, target_name)
     )
     items += environment_items(settings, bundle.get("revisions") or [], records, window_start, target_name)
+    items += secret_ref_items(items, window_start, bundle.get("signature_hits"))
     for item in items:  # an app server's worker timeout matters only when it is shorter than Cloud Run's
         if item["type"] == "setting" and item["attrs"]["setting"] == "worker_timeout_seconds":
             seconds = item["attrs"]["value"]
@@ -319,6 +326,9 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     mark_excluded(deploys, target_name, start, end, None)
     fold_wrappers(items + deploys)
     _dedupe_ids(items + deploys)
+    prefer_deployed_dockerfile(items)
+    pair_declarations(items, target_name)
+    block_unreachable_handlers(items)
     return items + deploys
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from tools.errors import ToolError
+from tools.run_history import execution_failures, failed_revisions, symptom_revision_settings, window_changes
+from tools.source_calls import call as _call
+from tools.source_calls import gap as _gap
 from tools.timewindow import format_time
 
 _DUMMY_TRELLO = {"TRELLO_API_KEY": "replay-key", "TRELLO_TOKEN": "replay-token"}
@@ -113,30 +115,6 @@ def replay_env(case_dir: str | None) -> Iterator[str | None]:
 
 # -- sources ------------------------------------------------------------------
 
-def _gap(source: str, missing: str, why: str, follow_up: str) -> dict[str, str]:
-    return {"source": source, "missing_signal": missing, "why_missing": " ".join(str(why).split()) or "unknown",
-            "follow_up": follow_up}
-
-
-def _call(source: str, missing: str, follow_up: str, func: Callable[[], dict[str, Any]],
-          gaps: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Run one source; its data gaps are collected, and any failure becomes a gap instead of a crash."""
-    try:
-        result = func()
-    except ImportError as exc:
-        gaps.append(_gap(source, missing, f"this build has no {source} source ({exc.name or exc})", follow_up))
-        return None
-    except ToolError as exc:
-        gaps.append(_gap(source, missing, str(exc).splitlines()[0] if str(exc) else type(exc).__name__, follow_up))
-        return None
-    except Exception as exc:  # noqa: BLE001 - a broken source must not cost the whole report
-        gaps.append(_gap(source, missing, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
-                         follow_up))
-        return None
-    gaps.extend(result.get("data_gaps") or [])
-    return result
-
-
 def _commands(t: dict[str, Any], start: str, end: str) -> dict[str, str]:
     """Exact follow-up commands with the target filled in (PROJECT_ID / REGION when unknown)."""
     project = t["project_id"] or "PROJECT_ID"
@@ -222,6 +200,8 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
                 f"describe-{kind}", "list-revisions"), lambda: _run("list_revisions", project, region, name), gaps)
         bundle["revisions"] = (revisions or {}).get("revisions") or []
         failed = failed_revisions((revisions or {}).get("revisions") or [], start, end)
+        bundle["settings"] += symptom_revision_settings((revisions or {}).get("revisions") or [], bundle["records"],
+                                                        bundle["settings"], [r["short_name"] for r in failed])
         bundle["failed_revisions"] = [r["short_name"] for r in failed]
         bundle["setting_changes"] = window_changes((revisions or {}).get("revisions") or [], start, end)
         for revision in failed:
@@ -258,73 +238,6 @@ def _dependency_logs(bundle: dict[str, Any], start: str, end: str, progress: Pro
         seen = {r["insert_id"] for r in bundle["records"]}
         added = [r for r in found["records"] if r["insert_id"] not in seen]
         bundle["records"] = sorted(bundle["records"] + added, key=lambda r: r["timestamp"])
-
-
-MAX_FAILED_EXECUTIONS = 3  # each costs one executions.get and one tasks.list
-
-
-def execution_failures(project: str, region: str, job: str, executions: list[dict[str, Any]], start: str,
-                       end: str, gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Failed conditions of the window's failed executions, and their tasks' last-attempt results.
-
-    "Task failed" on an execution is the wrapper; the task's own exit code and
-    status message (a timeout, a memory kill, the app's error) is what says why,
-    so it is read and matched against the catalog like a log line.
-    """
-    from tools import cloud_run
-    from tools.timewindow import parse_time
-
-    rows: list[dict[str, Any]] = []
-    lo, hi = parse_time(start), parse_time(end)
-    failed = [e for e in executions if e.get("failed") and e.get("name") and
-              lo <= parse_time(e.get("completion_time") or e.get("create_time") or start) <= hi]
-    for execution in failed[:MAX_FAILED_EXECUTIONS]:
-        for cond in execution.get("conditions") or []:
-            rows.append({**cond, "raw_ref": f"{execution['name']}#{cond.get('field') or 'conditions'}",
-                         "source": "cloud_run_job", "timestamp": cond.get("last_transition_time")})
-        described = _call("cloud_run_job", "task results (exit codes)", f"crobs describe-execution --project-id "
-                          f"{project} --region {region} --job {job} --execution {execution['short_name']}",
-                          lambda e=execution: cloud_run.describe_execution(project, region, job, e["short_name"]),
-                          gaps)
-        for task in (described or {}).get("tasks") or []:
-            code, message = task.get("exit_code"), task.get("message")
-            if not code and not task.get("term_signal") and not task.get("status_code"):
-                continue
-            text = message or f"exit code {code}"
-            rows.append({"type": "TaskAttempt", "state": "CONDITION_FAILED", "message": text,
-                         "reason": f"exit code {code}" if code is not None else None,
-                         "raw_ref": f"{execution['name']}/tasks/{task['name']}#lastAttemptResult",
-                         "source": "cloud_run_job", "timestamp": task.get("completion_time")})
-    return rows
-
-
-def window_changes(revisions: list[dict[str, Any]], start: str, end: str) -> list[dict[str, Any]]:
-    """Settings each revision created for this window (from 2 h before it) changed."""
-    from tools.evidence import DEPLOY_LOOKBACK
-    from tools.evidence_changes import revision_changes
-    from tools.timewindow import parse_time
-
-    return revision_changes(revisions, parse_time(start) - DEPLOY_LOOKBACK, parse_time(end))
-
-
-def failed_revisions(revisions: list[dict[str, Any]], start: str, end: str) -> list[dict[str, Any]]:
-    """Revisions created for this window (from 2 h before it) that never became ready.
-
-    They served no traffic, which is exactly why they matter: a rollout that failed is
-    the incident, and its conditions say why (the image, the port, a secret, a probe).
-    """
-    from tools.evidence import DEPLOY_LOOKBACK
-    from tools.timewindow import parse_time
-
-    earliest, latest = parse_time(start) - DEPLOY_LOOKBACK, parse_time(end)
-    found = []
-    for revision in revisions:
-        created = revision.get("create_time")
-        if revision.get("ready") is not False or not revision.get("name") or not created:
-            continue
-        if earliest <= parse_time(created) <= latest:
-            found.append(revision)
-    return found
 
 
 LOG_LIMIT = 50_000  # entries read in window order

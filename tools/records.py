@@ -89,6 +89,12 @@ SETTING_NAMES = (
     "env_names",
     "env_names_replaced",  # gcloud --set-env-vars: the new revision has exactly these, every other one is dropped
     "secret_refs",
+    "pid1_launcher",  # Dockerfile: npm/yarn/pnpm is PID 1 and does not forward SIGTERM to the app
+    "source_dir",  # gcloud run deploy --source DIR: the directory the image is built from
+    "env_value",  # gcloud env value built from shell variables, cited where its expression is written
+    "secret_ref_missing",  # the env entry a failed rollout names: it references a secret that is not found
+    "secrets_removed",  # gcloud --remove-secrets / --clear-secrets: the new revision no longer has these
+    "env_removed",  # gcloud --remove-env-vars / --clear-env-vars
     "secret_iam_unordered",  # Terraform: a secret grant the service does not depends_on (rollout can race it)
     "image_pushed_after_deploy",  # Cloud Build: deploy step uses an image only the final `images:` push uploads
     "service_account",

@@ -109,6 +109,8 @@ def select_evidence(candidates: list[dict[str, Any]], items: list[dict[str, Any]
     def take(item_id: str) -> None:
         if item_id in by_id and item_id not in chosen and len(chosen) < max_rows:
             chosen.append(item_id)
+            for declared in (by_id[item_id].get("attrs") or {}).get("declared_by") or []:
+                take(declared)  # the deploy-config line that set a live value, beside it
 
     for candidate in candidates:
         budget = PER_CANDIDATE.get(candidate.get("rank", 99), 2)
@@ -118,9 +120,9 @@ def select_evidence(candidates: list[dict[str, Any]], items: list[dict[str, Any]
         while added < budget and any(depth < len(ids) for ids in lists):
             for ids in lists:
                 if depth < len(ids) and added < budget:
-                    before = len(chosen)
+                    fresh = ids[depth] not in chosen
                     take(ids[depth])  # an item a higher candidate already shows is cited, not re-added
-                    added += len(chosen) - before
+                    added += int(fresh and ids[depth] in chosen)  # a declaring line beside it rides along
             depth += 1
     for item_id in context or []:
         if len(chosen) < max_rows:
