@@ -24,6 +24,7 @@ import hcl2
 from lark import Token, Tree
 
 from tools.deploy_common import UNRESOLVED, Attr, Block, deploy_settings, resolve_settings
+from tools.deploy_iam import iam_settings
 from tools.records import DataGap, Setting
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -248,6 +249,8 @@ def scan_module(
                         follow_up=f"echo '{setting['expression']}' | terraform -chdir={Path(rel).parent} console",
                     ))
             settings.extend(found)
+            account = next((s.get("expression") for s in found if s["setting"] == "service_account"), None)
+            settings.extend(iam_settings(parsed, account, resource=f"{kind}.{name}", target_name=target))
             settings.extend(_unordered_secret_grants(resource, found, parsed, rel, kind, name, target))
     return settings, resources, files, gaps
 

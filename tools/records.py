@@ -91,6 +91,8 @@ SETTING_NAMES = (
     "secret_iam_unordered",  # Terraform: a secret grant the service does not depends_on (rollout can race it)
     "image_pushed_after_deploy",  # Cloud Build: deploy step uses an image only the final `images:` push uploads
     "service_account",
+    "service_account_resource",  # Terraform: the google_service_account the service runs as (tools/deploy_iam.py)
+    "iam_grant",  # Terraform: a role granted to that account (detail: apis, grant_type)
     "image",
     "command",  # entrypoint / CMD as a string
     "bind_address",  # host a CMD/args binds to, where visible
@@ -114,6 +116,7 @@ class Setting(TypedDict, total=False):
     target_name: str | None  # the Cloud Run service/job name when known
     expression: str  # declared config: the expression as written, e.g. `var.max_instances`
     value_ref: str  # declared config: path:line where that expression's value was found (variables.tf default)
+    detail: dict[str, Any]  # extra attributes a rule may match (e.g. an IAM grant's apis)
 
 
 class Finding(TypedDict, total=False):
