@@ -22,6 +22,7 @@ Which API a grant resource is about lives in tools/data/deploy_settings.yaml
 from __future__ import annotations
 
 import re
+
 from tools.deploy_common import UNRESOLVED, Attr, Block, deploy_settings
 from tools.records import Setting
 
