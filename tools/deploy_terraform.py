@@ -25,6 +25,7 @@ from lark import Token, Tree
 
 from tools.deploy_common import UNRESOLVED, Attr, Block, deploy_settings, resolve_settings
 from tools.deploy_iam import iam_settings
+from tools.deploy_sidecars import sidecar_settings
 from tools.records import DataGap, Setting
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -249,6 +250,9 @@ def scan_module(
                         follow_up=f"echo '{setting['expression']}' | terraform -chdir={Path(rel).parent} console",
                     ))
             settings.extend(found)
+            if kind == "google_cloud_run_v2_service":
+                settings.extend(sidecar_settings(resource, spec, "terraform_v2", rel_path=rel, origin="terraform",
+                                                 resource=f"{kind}.{name}", target_name=target))
             account = next((s.get("expression") for s in found if s["setting"] == "service_account"), None)
             settings.extend(iam_settings(parsed, account, resource=f"{kind}.{name}", target_name=target))
             settings.extend(_unordered_secret_grants(resource, found, parsed, rel, kind, name, target))

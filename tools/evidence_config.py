@@ -114,7 +114,57 @@ def prefer_target_environment(items: list[dict[str, Any]], project_id: str | Non
             item["strength"] = round(float(item.get("strength", 1.0)) * 0.9, 3)
 
 
+def prefer_live_match(items: list[dict[str, Any]]) -> None:
+    """Weaken declared settings of a resource that disagrees with the live service more than another does.
+
+    Two definitions of one service (a variant file, one template per language)
+    each declare it; the one whose values the live configuration contradicts
+    (mark_excluded: "live config says …") is less likely the one deployed, so
+    its remaining settings are cited after the other's.
+    """
+    declared = [i for i in items if i["type"] == "setting" and i["source"] == "repository"]
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for item in declared:
+        folder = item["raw_ref"].rsplit(":", 1)[0].rpartition("/")[0]
+        resource = str((item.get("attrs") or {}).get("resource") or "")
+        groups.setdefault((str(item.get("service") or ""), folder, resource), []).append(item)
+    conflicts = {key: sum(str(i.get("excluded") or "").startswith("live config says") for i in group)
+                 for key, group in groups.items()}
+    for key, group in groups.items():
+        rivals = [conflicts[k] for k in groups if k[0] == key[0] and k != key]
+        if rivals and conflicts[key] > min(rivals):
+            for item in group:
+                item["strength"] = round(float(item.get("strength", 1.0)) * 0.85, 3)
+
+
+def mark_sidecar_refusals(items: list[dict[str, Any]], bundle: dict[str, Any]) -> None:
+    """A connection refused on localhost in a service whose sidecar starts unordered is the start order.
+
+    The dependency lives in the same instance and was simply not up yet: the
+    refusal is relabelled with the start-order cause first (deploy_settings.yaml
+    `sidecar_start_order`), so the probe failure and exit it causes fold into it.
+    """
+    sidecars = [i for i in items if i["type"] == "setting" and not i.get("excluded")
+                and (i.get("attrs") or {}).get("setting") == "sidecar_unordered"]
+    spec = deploy_settings().get("sidecar_start_order") or {}
+    if not sidecars or not spec:
+        return
+    loopback = re.compile(spec["loopback"])
+    refs = {(str(hit.get("signature_id")), str((hit.get("examples") or [{}])[0].get("raw_ref") or ""))
+            for hit in bundle.get("signature_hits") or [] if hit.get("signature_id") in spec["signatures"]
+            and any(loopback.search(str(e.get("message") or "")) for e in hit.get("examples") or [])}
+    for item in items:
+        attrs = item.get("attrs") or {}
+        if item["type"] == "signature" and (str(attrs.get("signature_id")), item["raw_ref"]) in refs:
+            labels = list(dict.fromkeys([*spec["labels"], *(attrs.get("labels") or [])]))
+            attrs.update(labels=labels, primary_label=labels[0], label_count=len(labels), to_sidecar=True)
+            for sidecar in sidecars:
+                sidecar["attrs"]["refused_by_sidecar"] = True
+
+
 def join_config(items: list[dict[str, Any]], bundle: dict[str, Any]) -> None:
     """All joins of declared configuration with the runtime evidence (see the module docstring)."""
+    mark_sidecar_refusals(items, bundle)
     prefer_target_environment(items, (bundle.get("target") or {}).get("project_id"))
+    prefer_live_match(items)
     mark_denied_grants(items, bundle)
