@@ -20,6 +20,7 @@ from tools.code_patterns import load_catalog
 from tools.deploy_dockerfile import scan_dockerfile, scan_procfile
 from tools.deploy_gcloud import scan_gcloud
 from tools.deploy_knative import MARKERS, scan_knative
+from tools.deploy_pulumi import scan_pulumi_projects
 from tools.deploy_terraform import scan_module
 from tools.errors import InputError, ToolError
 from tools.records import DataGap, Setting
@@ -79,7 +80,8 @@ def scan_deploy_config(path: str) -> dict[str, Any]:
     resources: list[dict[str, Any]] = []
     files: list[str] = []
     modules: dict[str, list[str]] = defaultdict(list)
-    for rel in list_files(root):
+    all_files = list_files(root)
+    for rel in all_files:
         name = rel.rsplit("/", 1)[-1]
         if name.endswith(".tf"):
             modules[rel.rpartition("/")[0]].append(rel)
@@ -110,6 +112,10 @@ def scan_deploy_config(path: str) -> dict[str, Any]:
             files.append(rel)
             settings += found_settings
             resources += found_resources
+    p_settings, p_resources, p_files = scan_pulumi_projects(all_files, read)
+    settings += p_settings
+    resources += p_resources
+    files += p_files
     for directory in sorted(modules):
         t_settings, t_resources, t_files, t_gaps = scan_module(root, sorted(modules[directory]), read)
         gaps += t_gaps

@@ -162,8 +162,20 @@ def mark_sidecar_refusals(items: list[dict[str, Any]], bundle: dict[str, Any]) -
                 sidecar["attrs"]["refused_by_sidecar"] = True
 
 
+def mark_arch_mismatch(items: list[dict[str, Any]]) -> None:
+    """An image built without a platform, where the container could not even be executed (exec format error)."""
+    wanted = set(deploy_settings().get("image_platform_signatures") or [])
+    if not any(i["type"] == "signature" and not i.get("excluded") and i["attrs"].get("signature_id") in wanted
+               for i in items):
+        return
+    for item in items:
+        if item["type"] == "setting" and item["attrs"].get("setting") == "image_platform":
+            item["attrs"]["arch_mismatch"] = True
+
+
 def join_config(items: list[dict[str, Any]], bundle: dict[str, Any]) -> None:
     """All joins of declared configuration with the runtime evidence (see the module docstring)."""
+    mark_arch_mismatch(items)
     mark_sidecar_refusals(items, bundle)
     prefer_target_environment(items, (bundle.get("target") or {}).get("project_id"))
     prefer_live_match(items)

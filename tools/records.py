@@ -93,6 +93,7 @@ SETTING_NAMES = (
     "service_account",
     "service_account_resource",  # Terraform: the google_service_account the service runs as (tools/deploy_iam.py)
     "iam_grant",  # Terraform: a role granted to that account (detail: apis, grant_type)
+    "image_platform",  # Pulumi: platform an image build pins (None: the build machine's architecture)
     "sidecar_unordered",  # a sidecar the ingress container does not wait for (tools/deploy_sidecars.py)
     "image",
     "command",  # entrypoint / CMD as a string
