@@ -112,3 +112,16 @@ def test_another_environments_copy_is_excluded(tmp_path):
     assert reasons["terraform-staging/main.tf:1"] is None
     assert "development" in reasons["terraform-dev/main.tf:1"]
     assert reasons["terraform/main.tf:1"] is None, "a path naming no environment stays"
+
+
+def test_a_grant_on_the_runtime_account_is_an_iam_grant_too(tmp_path):
+    on_account = """
+resource "google_service_account_iam_member" "deployer-act-as" {
+  service_account_id = google_service_account.api.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = "serviceAccount:deployer@p.iam.gserviceaccount.com"
+}
+"""
+    settings = _scan(tmp_path, {"infra/main.tf": MAIN_TF + on_account})
+    grant = next(s for s in settings if s["setting"] == "iam_grant" and s["detail"]["on_account"])
+    assert grant["detail"]["apis"] == ["iam"] and grant["value"] == "roles/iam.serviceAccountUser"

@@ -100,3 +100,13 @@ def test_a_remote_refusal_stays_a_dependency_failure(tmp_path):
                          "signature_hits": [_refused("dial tcp 10.0.0.7:5432: connect: connection refused")]})
     assert next(i for i in items if i["type"] == "signature")["attrs"]["primary_label"] == "downstream-dependency"
     assert rank(items)[0]["label"] == "downstream-dependency"
+
+
+def test_settings_are_read_from_the_ingress_container_even_when_a_sidecar_is_listed_first(tmp_path):
+    text = SERVICE.format(annotation="").replace(
+        "        - name: app\n          image: app:1\n          ports:\n            - containerPort: 3000\n", "")
+    text += "        - name: app\n          image: app:1\n          ports:\n            - containerPort: 3000\n"
+    (tmp_path / "service.yaml").write_text(text, encoding="utf-8")
+    settings = {s["setting"]: s for s in scan_deploy_config(str(tmp_path))["settings"]}
+    assert settings["container_port"]["value"] == 3000 and settings["image"]["value"] == "app:1"
+    assert settings["sidecar_unordered"]["value"] == "cache"

@@ -89,13 +89,16 @@ def iam_settings(parsed: list[tuple[str, Block]], account_expr: str | None, *, r
             if len(grant.labels) < 2 or not _GRANT.match(grant.labels[0]):
                 continue
             members = _text(grant.attrs.get("member")) + " " + _text(grant.attrs.get("members"))
-            if not member_ref.search(members):
+            # a grant *on* the runtime account (who may act as it: deployers need actAs) counts as well
+            on_account = grant.labels[0].startswith("google_service_account_iam_") and member_ref.search(
+                _text(grant.attrs.get("service_account_id")))
+            if not member_ref.search(members) and not on_account:
                 continue
             role = _text(grant.attrs.get("role"))
             if role.startswith("each.") and grant.attrs.get("for_each") is not None:
                 # for_each = toset(["roles/a", "roles/b"]): one block, several roles
                 role = ", ".join(re.findall(r"roles/[\w.]+", _text(grant.attrs.get("for_each")))) or role
-            detail = {"account": account_value, "grant_type": grant.labels[0],
+            detail = {"account": account_value, "grant_type": grant.labels[0], "on_account": bool(on_account),
                       "apis": grant_apis(grant.labels[0], role), "role": role}
             out.append(Setting(setting="iam_grant", value=role, is_default=False,
                                raw_ref=f"{grant_rel}:{grant.line}", detail=detail, **base))  # type: ignore[typeddict-item]

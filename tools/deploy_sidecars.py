@@ -48,6 +48,25 @@ def _dependencies(root: Block, ingress: Block, ingress_name: str, spec: dict[str
     return names
 
 
+def ingress_first(root: Block, kind_spec: dict[str, Any], family: str) -> None:
+    """Put the container that takes requests (the one with ports) first, where settings are read from.
+
+    A service may list a sidecar before its ingress container; its memory,
+    port and probes are the ones a request-path symptom is about.
+    """
+    spec = (deploy_settings().get("sidecars") or {}).get(family)
+    if not spec or "containers" not in kind_spec:
+        return
+    parent, _, matched = lookup(root, kind_spec["containers"][:-1])
+    if not isinstance(parent, Block) or matched < len(kind_spec["containers"]) - 1:
+        return
+    containers = parent.blocks.get(kind_spec["containers"][-1], [])
+    ingress = next((c for c in containers if spec["ports"] in c.blocks or spec["ports"] in c.attrs), None)
+    if ingress is not None and containers and containers[0] is not ingress:
+        containers.remove(ingress)
+        containers.insert(0, ingress)
+
+
 def sidecar_settings(root: Block, kind_spec: dict[str, Any], family: str, *, rel_path: str, origin: str,
                      resource: str, target_name: str | None) -> list[Setting]:
     """`sidecar_unordered` for each sidecar the ingress container does not declare it waits for."""

@@ -25,7 +25,7 @@ from lark import Token, Tree
 
 from tools.deploy_common import UNRESOLVED, Attr, Block, deploy_settings, resolve_settings
 from tools.deploy_iam import iam_settings
-from tools.deploy_sidecars import sidecar_settings
+from tools.deploy_sidecars import ingress_first, sidecar_settings
 from tools.records import DataGap, Setting
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -250,6 +250,8 @@ def scan_module(
             kind, name = resource.labels[0], resource.labels[1]
             spec = spec_by_type[kind]
             _evaluate_tree(resource, scope)
+            if kind == "google_cloud_run_v2_service":
+                ingress_first(resource, spec, "terraform_v2")
             target_attr = resource.attrs.get(spec["target_name"][0])
             target = target_attr.value if target_attr and isinstance(target_attr.value, str) else None
             resources.append({"kind": kind, "name": name, "path": rel, "line": resource.line, "target_name": target})
