@@ -79,3 +79,30 @@ def test_exec_format_error_makes_the_unpinned_build_the_deploy_failure_condition
     assert "svc/index.ts:7" in {i["raw_ref"] for i in items if i["id"] in top["items"]}
     quiet = build_items({"target": {"target_name": "s"}, "window": WINDOW, "settings": settings})
     assert not any(i["attrs"].get("arch_mismatch") for i in quiet)
+
+
+CDKTF_TS = """\
+import { Image } from "@cdktf/provider-docker/lib/image";
+import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
+class Stack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const image = new Image(this, "image", {
+      name: "gcr.io/p/app",
+      buildAttribute: {
+        context: "./app",
+      },
+    });
+    new CloudRunV2Service(this, "svc", {
+      template: { maxInstanceRequestConcurrency: 40, containers: [{ image: image.name }] },
+    });
+  }
+}
+"""
+
+
+def test_cdk_for_terraform_programs_are_read_like_pulumi(tmp_path):
+    settings = _write(tmp_path, {"cdktf.json": "{}", "main.ts": CDKTF_TS})
+    platform = next(s for s in settings if s["setting"] == "image_platform")
+    assert platform["raw_ref"] == "main.ts:8" and platform["is_default"]
+    assert next(s for s in settings if s["setting"] == "concurrency")["value"] == 40

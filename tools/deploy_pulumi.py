@@ -1,4 +1,4 @@
-"""Pulumi programs (TypeScript, JavaScript, Python, Go, C#) that build an image and deploy it to Cloud Run.
+"""Pulumi (and CDK for Terraform) programs that build an image and deploy it to Cloud Run.
 
 A Pulumi program builds its image on the machine that runs `pulumi up`
 (`docker.Image`, `docker_build.Image`); without a `platform` the image has that
