@@ -125,3 +125,22 @@ resource "google_service_account_iam_member" "deployer-act-as" {
     settings = _scan(tmp_path, {"infra/main.tf": MAIN_TF + on_account})
     grant = next(s for s in settings if s["setting"] == "iam_grant" and s["detail"]["on_account"])
     assert grant["detail"]["apis"] == ["iam"] and grant["value"] == "roles/iam.serviceAccountUser"
+
+
+def test_a_service_account_flag_naming_the_denied_account_is_a_condition():
+    flag = {"setting": "service_account", "value": "api-runner@p.iam.gserviceaccount.com", "source": "repository",
+            "raw_ref": "deploy.sh:12", "origin": "gcloud"}
+    other = {**flag, "value": "someone@p.iam.gserviceaccount.com", "raw_ref": "other.sh:3"}
+    message = "Permission 'iam.serviceaccounts.actAs' denied on service account api-runner@p.iam.gserviceaccount.com"
+    items = build_items({"target": {"target_name": "api"}, "window": WINDOW, "settings": [flag, other],
+                         "signature_hits": [_denial(message, "audit_activity")]})
+    named = {i["raw_ref"]: i["attrs"].get("named_in_denial") for i in items if i["type"] == "setting"}
+    assert named == {"deploy.sh:12": True, "other.sh:3": False}
+
+
+def test_a_denial_naming_only_the_resource_is_matched_by_its_api(tmp_path):
+    settings = _scan(tmp_path, {"infra/main.tf": MAIN_TF})
+    message = "Permission denied on resource projects/p/locations/l/keyRings/k/cryptoKeys/sms (or it may not exist)"
+    items = build_items({"target": {"target_name": "api"}, "window": WINDOW, "settings": settings,
+                         "signature_hits": [_denial(message)]})
+    assert next(i for i in items if i["raw_ref"] == "infra/main.tf:5")["attrs"]["denied_api"] is True

@@ -55,6 +55,9 @@ def mark_denied_grants(items: list[dict[str, Any]], bundle: dict[str, Any]) -> N
     if not texts:
         return
     apis = {m.group(1).split(".")[0].lower() for text, _ in texts for m in _PERMISSION.finditer(text)}
+    for pattern, api in (deploy_settings().get("denied_resource_apis") or {}).items():
+        if any(re.search(pattern, text) for text, _ in texts):
+            apis.add(api)
     permissions = sorted({m.group(1) for text, _ in texts for m in _PERMISSION.finditer(text)})
     named = {m.group(1) for text, _ in texts for m in _ACCOUNT.finditer(text)}
     from_runtime = any(runtime for _, runtime in texts)
@@ -68,6 +71,9 @@ def mark_denied_grants(items: list[dict[str, Any]], bundle: dict[str, Any]) -> N
             item["signal"] = render_signal(["setting.iam_grant.denied", "setting.iam_grant"], {
                 **attrs, "value_text": value_text(attrs.get("value")),
                 "permissions": ", ".join(permissions) or "?"})
+        elif attrs.get("setting") == "service_account" and isinstance(attrs.get("value"), str):
+            # a deploy flag or live field naming the account a denial names (actAs on it, its secret read)
+            attrs["named_in_denial"] = attrs["value"].split("@")[0] in named
         elif attrs.get("setting") == "service_account_resource":
             account = str(attrs.get("account") or attrs.get("value") or "")
             attrs["named_in_denial"] = account in named
