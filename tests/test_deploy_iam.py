@@ -144,3 +144,17 @@ def test_a_denial_naming_only_the_resource_is_matched_by_its_api(tmp_path):
     items = build_items({"target": {"target_name": "api"}, "window": WINDOW, "settings": settings,
                          "signature_hits": [_denial(message)]})
     assert next(i for i in items if i["raw_ref"] == "infra/main.tf:5")["attrs"]["denied_api"] is True
+
+
+def test_a_denial_the_code_logged_makes_the_live_runtime_account_a_condition():
+    live = {"setting": "service_account", "value": "api-runner@p.iam.gserviceaccount.com",
+            "source": "cloud_run_service", "raw_ref": "projects/p/locations/l/services/api#template.serviceAccount"}
+    message = "PermissionDenied desc = Permission 'cloudkms.cryptoKeyVersions.useToSign' denied on resource"
+    items = build_items({"target": {"target_name": "api"}, "window": WINDOW, "settings": [live],
+                         "signature_hits": [_denial(message)]})
+    top = rank(items)[0]
+    assert top["label"] == "permission-denied" and top["confidence"] == "high"
+    assert live["raw_ref"] in {i["raw_ref"] for i in items if i["id"] in top["items"]}
+    audit = build_items({"target": {"target_name": "api"}, "window": WINDOW, "settings": [live],
+                         "signature_hits": [_denial(message, "audit_activity")]})
+    assert not next(i for i in audit if i["type"] == "setting")["attrs"]["runtime_denied"]

@@ -74,6 +74,8 @@ def mark_denied_grants(items: list[dict[str, Any]], bundle: dict[str, Any]) -> N
         elif attrs.get("setting") == "service_account" and isinstance(attrs.get("value"), str):
             # a deploy flag or live field naming the account a denial names (actAs on it, its secret read)
             attrs["named_in_denial"] = attrs["value"].split("@")[0] in named
+            # the code's own call was refused: it ran as this account, which is where the grant goes
+            attrs["runtime_denied"] = from_runtime
         elif attrs.get("setting") == "service_account_resource":
             account = str(attrs.get("account") or attrs.get("value") or "")
             attrs["named_in_denial"] = account in named
