@@ -106,3 +106,48 @@ def test_cdk_for_terraform_programs_are_read_like_pulumi(tmp_path):
     platform = next(s for s in settings if s["setting"] == "image_platform")
     assert platform["raw_ref"] == "main.ts:8" and platform["is_default"]
     assert next(s for s in settings if s["setting"] == "concurrency")["value"] == 40
+
+
+PY_SERVICE = """\
+import pulumi
+import pulumi_gcp as gcp
+service = gcp.cloudrun.Service(
+    "svc",
+    template=gcp.cloudrun.ServiceTemplateArgs(
+        spec=gcp.cloudrun.ServiceTemplateSpecArgs(
+            containers=[gcp.cloudrun.ServiceTemplateSpecContainerArgs(
+                resources=dict(limits=dict(memory="%s", cpu="2000m")),
+            )],
+        ),
+    ),
+)
+"""
+
+
+def test_a_project_main_directory_is_scanned(tmp_path):
+    settings = _write(tmp_path, {"Pulumi.yaml": "name: x\nruntime:\n  name: python\nmain: stack/\n",
+                                 "stack/orchestrator.py": PY_SERVICE % "5Gi"})
+    memory = next(s for s in settings if s["setting"] == "memory")
+    assert memory["raw_ref"] == "stack/orchestrator.py:8" and memory["value"] == "5Gi"
+
+
+def test_an_oom_cites_the_memory_limit_and_the_fix_names_the_definition_live_agrees_with(tmp_path):
+    from tools.fix_plan import setting_values
+
+    other = (PY_SERVICE % "5Gi").replace("        ),\n    ),\n)", "            container_concurrency=3,\n        ),\n    ),\n)")
+    settings = _write(tmp_path, {"Pulumi.yaml": "main: stack/\n", "stack/a.py": other,
+                                 "stack/b.py": PY_SERVICE % "5Gi"})
+    assert any(s["setting"] == "concurrency" and s["raw_ref"].startswith("stack/a.py") for s in settings)
+    live = {"setting": "memory", "value": "5Gi", "source": "cloud_run_service",
+            "raw_ref": "projects/p/locations/l/services/svc#template.containers[0].resources.limits.memory"}
+    live_concurrency = {"setting": "concurrency", "value": 80, "source": "cloud_run_service",
+                        "raw_ref": "projects/p/locations/l/services/svc#template.maxInstanceRequestConcurrency"}
+    oom = {"signature_id": "OOM_LIMIT", "labels": ["memory-limit-exceeded"], "severity": "ERROR", "count": 5,
+           "first_seen": "2026-02-12T00:10:00Z",
+           "examples": [{"raw_ref": "run.googleapis.com/varlog/system#m", "log_kind": "system",
+                         "message": "Memory limit of 5120 MiB exceeded with 5200 MiB used."}]}
+    items = build_items({"target": {"target_name": "svc"}, "window": WINDOW, "settings": [live, live_concurrency, *settings],
+                         "signature_hits": [oom]})
+    top = rank(items)[0]
+    assert top["label"] == "memory-limit-exceeded" and top["kinds"].get("context")
+    assert setting_values(items)["at_memory"] == " (`stack/b.py:8`)"

@@ -158,7 +158,14 @@ def scan_pulumi(rel: str, text: str, dockerfiles: list[str]) -> tuple[list[Setti
 def scan_pulumi_projects(files: list[str], read: Any) -> tuple[list[Setting], list[dict[str, Any]], list[str]]:
     """Every Pulumi program file beside a Pulumi.yaml (settings, resources, files that declared something)."""
     spec = _spec()
-    projects = {rel.rpartition("/")[0] for rel in files if rel.rsplit("/", 1)[-1] in spec["project_files"]}
+    projects: set[str] = set()
+    for rel in files:
+        if rel.rsplit("/", 1)[-1] in spec["project_files"]:
+            folder = rel.rpartition("/")[0]
+            projects.add(folder)
+            main = re.search(r"^main:\s*['\"]?([^'\"\s#]+)", read(rel) or "", re.M)  # `main: stack/`
+            if main and not main.group(1).startswith(("/", "..")) and "." not in main.group(1).rsplit("/", 1)[-1]:
+                projects.add("/".join(p for p in (folder, main.group(1).strip("/")) if p))
     settings: list[Setting] = []
     resources: list[dict[str, Any]] = []
     declared: list[str] = []
