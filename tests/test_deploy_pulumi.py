@@ -134,7 +134,8 @@ def test_a_project_main_directory_is_scanned(tmp_path):
 def test_an_oom_cites_the_memory_limit_and_the_fix_names_the_definition_live_agrees_with(tmp_path):
     from tools.fix_plan import setting_values
 
-    other = (PY_SERVICE % "5Gi").replace("        ),\n    ),\n)", "            container_concurrency=3,\n        ),\n    ),\n)")
+    end = "        ),\n    ),\n)"
+    other = (PY_SERVICE % "5Gi").replace(end, "            container_concurrency=3,\n" + end)
     settings = _write(tmp_path, {"Pulumi.yaml": "main: stack/\n", "stack/a.py": other,
                                  "stack/b.py": PY_SERVICE % "5Gi"})
     assert any(s["setting"] == "concurrency" and s["raw_ref"].startswith("stack/a.py") for s in settings)
@@ -146,8 +147,8 @@ def test_an_oom_cites_the_memory_limit_and_the_fix_names_the_definition_live_agr
            "first_seen": "2026-02-12T00:10:00Z",
            "examples": [{"raw_ref": "run.googleapis.com/varlog/system#m", "log_kind": "system",
                          "message": "Memory limit of 5120 MiB exceeded with 5200 MiB used."}]}
-    items = build_items({"target": {"target_name": "svc"}, "window": WINDOW, "settings": [live, live_concurrency, *settings],
-                         "signature_hits": [oom]})
+    items = build_items({"target": {"target_name": "svc"}, "window": WINDOW,
+                         "settings": [live, live_concurrency, *settings], "signature_hits": [oom]})
     top = rank(items)[0]
     assert top["label"] == "memory-limit-exceeded" and top["kinds"].get("context")
     assert setting_values(items)["at_memory"] == " (`stack/b.py:8`)"
