@@ -110,3 +110,39 @@ def test_settings_are_read_from_the_ingress_container_even_when_a_sidecar_is_lis
     settings = {s["setting"]: s for s in scan_deploy_config(str(tmp_path))["settings"]}
     assert settings["container_port"]["value"] == 3000 and settings["image"]["value"] == "app:1"
     assert settings["sidecar_unordered"]["value"] == "cache"
+
+
+V1_TF = """\
+resource "google_cloud_run_service" "app" {
+  name     = "app"
+  location = "us-central1"
+  template {
+    metadata {
+      annotations = {%s
+      }
+    }
+    spec {
+      containers {
+        name  = "proxy"
+        image = "cloud-sql-proxy"
+      }
+      containers {
+        name  = "app"
+        image = "app:1"
+        ports {
+          container_port = 3000
+        }
+      }
+    }
+  }
+}
+"""
+
+
+def test_terraform_v1_sidecar_and_its_dependency_annotation(tmp_path):
+    found = _scan(tmp_path, "main.tf", V1_TF % "")
+    assert [(s["raw_ref"], s["value"]) for s in found] == [("main.tf:10", "proxy")]
+    ordered = '\n        "run.googleapis.com/container-dependencies" = jsonencode({ app = ["proxy"] })'
+    assert _scan(tmp_path / "x", "main.tf", V1_TF % ordered) == []
+    literal = '\n        "run.googleapis.com/container-dependencies" = "{\\"app\\":[\\"proxy\\"]}"'
+    assert _scan(tmp_path / "y", "main.tf", V1_TF % literal) == []

@@ -17,6 +17,7 @@ ports, probes and dependencies lives in tools/data/deploy_settings.yaml
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from tools.deploy_common import UNRESOLVED, Attr, Block, deploy_settings, lookup
@@ -33,11 +34,13 @@ def _dependencies(root: Block, ingress: Block, ingress_name: str, spec: dict[str
     names: set[str] = set()
     if spec.get("annotation"):
         item, _, _ = lookup(root, spec["annotation"])
-        if isinstance(item, Attr) and isinstance(item.value, str):
+        if isinstance(item, Attr):
+            text = item.value if isinstance(item.value, str) else (item.expr or "")
             try:
-                declared = json.loads(item.value)
-            except ValueError:
-                declared = {}
+                declared = json.loads(text)
+            except ValueError:  # jsonencode({ app = ["proxy"] }): every quoted name is taken as awaited
+                declared = None
+                names |= set(re.findall(r"[\"']([\w-]+)[\"']", text))
             if isinstance(declared, dict):
                 names |= {str(n) for n in declared.get(ingress_name) or []}
     if spec.get("depends_on"):

@@ -250,8 +250,9 @@ def scan_module(
             kind, name = resource.labels[0], resource.labels[1]
             spec = spec_by_type[kind]
             _evaluate_tree(resource, scope)
-            if kind == "google_cloud_run_v2_service":
-                ingress_first(resource, spec, "terraform_v2")
+            family = {"google_cloud_run_v2_service": "terraform_v2", "google_cloud_run_service": "terraform_v1"}.get(kind)
+            if family:
+                ingress_first(resource, spec, family)
             target_attr = resource.attrs.get(spec["target_name"][0])
             target = target_attr.value if target_attr and isinstance(target_attr.value, str) else None
             resources.append({"kind": kind, "name": name, "path": rel, "line": resource.line, "target_name": target})
@@ -269,8 +270,8 @@ def scan_module(
                         follow_up=f"echo '{setting['expression']}' | terraform -chdir={Path(rel).parent} console",
                     ))
             settings.extend(found)
-            if kind == "google_cloud_run_v2_service":
-                settings.extend(sidecar_settings(resource, spec, "terraform_v2", rel_path=rel, origin="terraform",
+            if family:
+                settings.extend(sidecar_settings(resource, spec, family, rel_path=rel, origin="terraform",
                                                  resource=f"{kind}.{name}", target_name=target))
             account = next((s.get("expression") for s in found if s["setting"] == "service_account"), None)
             settings.extend(iam_settings(parsed, account, resource=f"{kind}.{name}", target_name=target))
