@@ -31,6 +31,7 @@ from tools.records import DataGap, Setting
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _REF = re.compile(r"^(var|local)\.([A-Za-z_][\w-]*)$")
 # Settings whose unknown value leaves an incident question open (a data gap), unlike image or account.
+_SIDECAR_FAMILIES = {"google_cloud_run_v2_service": "terraform_v2", "google_cloud_run_service": "terraform_v1"}
 _GAP_SETTINGS = {"min_instances", "max_instances", "concurrency", "timeout_seconds", "memory", "cpu", "cpu_throttled"}
 
 
@@ -250,7 +251,7 @@ def scan_module(
             kind, name = resource.labels[0], resource.labels[1]
             spec = spec_by_type[kind]
             _evaluate_tree(resource, scope)
-            family = {"google_cloud_run_v2_service": "terraform_v2", "google_cloud_run_service": "terraform_v1"}.get(kind)
+            family = _SIDECAR_FAMILIES.get(kind)
             if family:
                 ingress_first(resource, spec, family)
             target_attr = resource.attrs.get(spec["target_name"][0])
