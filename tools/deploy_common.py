@@ -170,6 +170,8 @@ def resolve_settings(
         path = item_spec["path"]
         item, deepest, matched = lookup(root, path)
         if item is None:
+            if matched < len(path) and path[matched] in deepest.attrs:
+                continue  # set through an expression (`limits = local.x`): unknown, not the default
             if name in defaults:
                 default = defaults[name]
                 if "default_if_parent_present" in item_spec and matched == len(path) - 1:

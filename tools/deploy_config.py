@@ -21,6 +21,7 @@ from tools.deploy_common import deploy_settings
 from tools.deploy_dockerfile import scan_dockerfile, scan_procfile
 from tools.deploy_gcloud import scan_gcloud
 from tools.deploy_knative import MARKERS, scan_knative
+from tools.deploy_pulumi import scan_pulumi_projects
 from tools.deploy_scripts import is_shell_script
 from tools.deploy_terraform import scan_module
 from tools.errors import InputError, ToolError
@@ -82,7 +83,8 @@ def scan_deploy_config(path: str) -> dict[str, Any]:
     files: list[str] = []
     modules: dict[str, list[str]] = defaultdict(list)
     skipped = {d.lower() for d in deploy_settings().get("not_deployed_dirs") or ()}
-    for rel in list_files(root):
+    all_files = list_files(root)
+    for rel in all_files:
         name = rel.rsplit("/", 1)[-1]
         if skipped & {part.lower() for part in rel.split("/")[:-1]}:
             continue  # a dev container, a fixture, a test harness: not what Cloud Run runs
@@ -115,6 +117,10 @@ def scan_deploy_config(path: str) -> dict[str, Any]:
             files.append(rel)
             settings += found_settings
             resources += found_resources
+    p_settings, p_resources, p_files = scan_pulumi_projects(all_files, read)
+    settings += p_settings
+    resources += p_resources
+    files += p_files
     for directory in sorted(modules):
         t_settings, t_resources, t_files, t_gaps = scan_module(root, sorted(modules[directory]), read)
         gaps += t_gaps

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from tools.deploy_common import Attr, Block, deploy_settings, resolve_settings
+from tools.deploy_sidecars import ingress_first, sidecar_settings
 from tools.records import DataGap, Setting
 
 MARKERS = ("serving.knative.dev", "run.googleapis.com/v1")
@@ -67,6 +68,9 @@ def scan_knative(rel: str, text: str) -> tuple[list[Setting], list[dict[str, Any
         target = str(name_item.value) if name_item else None
         resources.append({"kind": f"knative {kind.value}", "name": target, "path": rel, "line": root.line,
                           "target_name": target})
+        ingress_first(root, spec, "knative")
         settings += resolve_settings(root, spec, rel_path=rel, origin="knative",
+                                     resource=f"{kind.value}/{target}", target_name=target)
+        settings += sidecar_settings(root, spec, "knative", rel_path=rel, origin="knative",
                                      resource=f"{kind.value}/{target}", target_name=target)
     return settings, resources, []

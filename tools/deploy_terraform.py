@@ -24,11 +24,14 @@ import hcl2
 from lark import Token, Tree
 
 from tools.deploy_common import UNRESOLVED, Attr, Block, deploy_settings, resolve_settings
+from tools.deploy_iam import iam_settings
+from tools.deploy_sidecars import ingress_first, sidecar_settings
 from tools.records import DataGap, Setting
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _REF = re.compile(r"^(var|local)\.([A-Za-z_][\w-]*)$")
 # Settings whose unknown value leaves an incident question open (a data gap), unlike image or account.
+_SIDECAR_FAMILIES = {"google_cloud_run_v2_service": "terraform_v2", "google_cloud_run_service": "terraform_v1"}
 _GAP_SETTINGS = {"min_instances", "max_instances", "concurrency", "timeout_seconds", "memory", "cpu", "cpu_throttled"}
 
 
@@ -64,6 +67,18 @@ def _object_node(expr: Tree) -> Tree | None:
     return node if isinstance(node, Tree) and node.data == "object" else None
 
 
+def _tuple_objects(expr: Tree) -> list[Tree]:
+    """The objects of a tuple expression whose every element is an object, else []."""
+    node = expr
+    while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
+        node = node.children[0]
+    if not isinstance(node, Tree) or node.data != "tuple":
+        return []
+    elements = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+    objects = [_object_node(e) for e in elements]
+    return [o for o in objects if o is not None] if elements and all(objects) else []
+
+
 def _convert_body(text: str, body: Tree | None, block: Block) -> None:
     for child in body.children if body is not None else []:
         if not isinstance(child, Tree):
@@ -72,8 +87,13 @@ def _convert_body(text: str, body: Tree | None, block: Block) -> None:
             name = _token_text(child.children[0]).strip()
             expr = [c for c in child.children[1:] if isinstance(c, Tree)][-1]
             obj = _object_node(expr)
+            objects = _tuple_objects(expr)
             if obj is not None:
                 block.add_block(name, _convert_object(text, obj, child.meta.line))
+            elif objects:  # containers = [{...}, {...}] (module inputs): one block per object
+                for item in objects:
+                    line = item.meta.line if not getattr(item.meta, "empty", True) else child.meta.line
+                    block.add_block(name, _convert_object(text, item, line))
             else:
                 block.attrs[name] = Attr(UNRESOLVED, child.meta.line, _source(text, expr).strip())
         elif child.data == "block":
@@ -231,6 +251,9 @@ def scan_module(
             kind, name = resource.labels[0], resource.labels[1]
             spec = spec_by_type[kind]
             _evaluate_tree(resource, scope)
+            family = _SIDECAR_FAMILIES.get(kind)
+            if family:
+                ingress_first(resource, spec, family)
             target_attr = resource.attrs.get(spec["target_name"][0])
             target = target_attr.value if target_attr and isinstance(target_attr.value, str) else None
             resources.append({"kind": kind, "name": name, "path": rel, "line": resource.line, "target_name": target})
@@ -248,8 +271,39 @@ def scan_module(
                         follow_up=f"echo '{setting['expression']}' | terraform -chdir={Path(rel).parent} console",
                     ))
             settings.extend(found)
+            if family:
+                settings.extend(sidecar_settings(resource, spec, family, rel_path=rel, origin="terraform",
+                                                 resource=f"{kind}.{name}", target_name=target))
+            account = next((s.get("expression") for s in found if s["setting"] == "service_account"), None)
+            settings.extend(iam_settings(parsed, account, resource=f"{kind}.{name}", target_name=target))
             settings.extend(_unordered_secret_grants(resource, found, parsed, rel, kind, name, target))
+        for module in block.blocks.get("module", []):
+            found_module = _module_settings(module, rel, scope, parsed)
+            if found_module is not None:
+                resources.append(found_module[0])
+                settings.extend(found_module[1])
     return settings, resources, files, gaps
+
+
+def _module_settings(module: Block, rel: str, scope: dict[str, tuple[Any, str]], parsed: list[tuple[str, Block]]
+                     ) -> tuple[dict[str, Any], list[Setting]] | None:
+    """A call of a known Cloud Run module (deploy_settings.yaml `terraform_modules`): its inputs as settings."""
+    source = literal((module.attrs.get("source") or Attr(None, 0)).expr or "")
+    if not module.labels or not isinstance(source, str):
+        return None
+    spec = next((s for s in (deploy_settings().get("terraform_modules") or {}).values()
+                 if re.search(s["source"], source)), None)
+    if spec is None:
+        return None
+    _evaluate_tree(module, scope)
+    target_attr = module.attrs.get(spec["target_name"][0])
+    target = target_attr.value if target_attr and isinstance(target_attr.value, str) else None
+    address = f"module.{module.labels[0]}"
+    found = resolve_settings(module, spec, rel_path=rel, origin="terraform", resource=address, target_name=target)
+    account = next((s.get("expression") for s in found if s["setting"] == "service_account"), None)
+    found += iam_settings(parsed, account, resource=address, target_name=target)
+    return {"kind": f"module {source}", "name": module.labels[0], "path": rel, "line": module.line,
+            "target_name": target}, found
 
 
 _SECRET_GRANTS = ("google_secret_manager_secret_iam_member", "google_secret_manager_secret_iam_binding")

@@ -23,6 +23,7 @@ from typing import Any
 
 from tools.evidence_app_errors import recurring_error_items
 from tools.evidence_changes import change_items
+from tools.evidence_config import join_config
 from tools.evidence_declared import pair_declarations, prefer_deployed_dockerfile
 from tools.evidence_fold import fold_wrappers
 from tools.evidence_items import (
@@ -74,12 +75,14 @@ def setting_items(settings: list[dict[str, Any]], window_start: str) -> list[dic
             "setting": name, "value_text": value_text(value),
             "default_note_en": " (not set: platform default)" if is_default else "",
             "default_note_ja": "（未設定のため既定値）" if is_default else "",
+            **(setting.get("detail") or {}),
         }
         keys = [f"setting.{name}.{'default' if is_default else 'explicit'}", f"setting.{name}", "setting"]
         items.append(make_item(
             f"setting:{source}:{name}:{index}", "setting", source, raw_ref, window_start, static=True,
             attrs={"setting": name, "value": value, "number": setting_number(name, value),
-                   "is_default": is_default, "origin": setting.get("origin"), "resource": setting.get("resource")},
+                   "is_default": is_default, "origin": setting.get("origin"), "resource": setting.get("resource"),
+                   **(setting.get("detail") or {})},
             confidence="high" if (live or not is_default) else "medium",
             strength=1.0 if live else 0.9 if not is_default else 0.8,
             signal=render_signal(keys, values), service=setting.get("target_name"),
@@ -324,6 +327,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     deploys = deploy_items(bundle.get("deploy_events") or [], onset)
     deploys += change_items(bundle.get("setting_changes") or [], onset, target_name)
     mark_excluded(deploys, target_name, start, end, None)
+    join_config(items + deploys, bundle)
     fold_wrappers(items + deploys)
     _dedupe_ids(items + deploys)
     prefer_deployed_dockerfile(items)

@@ -82,7 +82,8 @@ def setting_values(items: list[dict[str, Any]]) -> dict[str, str]:
     """current_<setting>, at_<setting> and tf_resource from usable setting items (live config wins)."""
     values: dict[str, str] = {}
     ordered = sorted((i for i in items if i["type"] == "setting" and not i.get("excluded")),
-                     key=lambda i: i["source"] == "repository")  # live first
+                     key=lambda i: (i["source"] == "repository", -float(i.get("strength") or 0)))  # live first,
+    # then the declared setting most likely deployed (tools/evidence_config.py weakens the others)
     for item in ordered:
         name = item["attrs"]["setting"]
         values.setdefault(f"current_{name}", _value_text(item["attrs"]["value"]))

@@ -100,6 +100,10 @@ SETTING_NAMES = (
     "service_account",
     "cloudsql_instances",  # Cloud SQL connection names (project:region:instance) the revision connects to
     "vpc_egress",  # none | private-ranges-only | all-traffic (Direct VPC or a connector)
+    "service_account_resource",  # Terraform: the google_service_account the service runs as (tools/deploy_iam.py)
+    "iam_grant",  # Terraform: a role granted to that account (detail: apis, grant_type)
+    "image_platform",  # Pulumi: platform an image build pins (None: the build machine's architecture)
+    "sidecar_unordered",  # a sidecar the ingress container does not wait for (tools/deploy_sidecars.py)
     "image",
     "command",  # entrypoint / CMD as a string
     "bind_address",  # host a CMD/args binds to, where visible
@@ -123,6 +127,7 @@ class Setting(TypedDict, total=False):
     target_name: str | None  # the Cloud Run service/job name when known
     expression: str  # declared config: the expression as written, e.g. `var.max_instances`
     value_ref: str  # declared config: path:line where that expression's value was found (variables.tf default)
+    detail: dict[str, Any]  # extra attributes a rule may match (e.g. an IAM grant's apis)
 
 
 class Finding(TypedDict, total=False):
