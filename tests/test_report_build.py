@@ -107,3 +107,12 @@ def test_current_status_follows_the_last_sighting_not_the_first():
             "examples": [{"raw_ref": "run.googleapis.com/varlog/system#o", "timestamp": "2026-02-12T00:05:00Z"}]}]))
     assert build(oom("2026-02-12T00:58:00Z"))["incident_summary"]["current_status"] == "ongoing"
     assert build(oom("2026-02-12T00:06:00Z"))["incident_summary"]["current_status"] == "resolved"
+
+
+def test_within_a_kind_the_item_the_rule_weighs_most_is_cited_first():
+    items = [{"id": "generic", "strength": 1.0}, {"id": "singled-out", "strength": 0.8}]
+    cand = {"rank": 1, "label": "a", "kinds": {"condition": ["generic", "singled-out"]},
+            "weights": {"generic": 0.6, "singled-out": 1.2}}
+    assert [i["id"] for i in select_evidence([cand], items)][:2] == ["singled-out", "generic"]
+    del cand["weights"]  # without the rule's weights, item strength alone decides
+    assert [i["id"] for i in select_evidence([cand], items)][:2] == ["generic", "singled-out"]

@@ -88,8 +88,9 @@ def _kind_lists(candidate: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> 
     for kind in (*CITE_ORDER, "against", "baseline", "dismissed"):
         ids = [i for i in candidate.get("kinds", {}).get(kind, []) if i in by_id]
         if kind != "location":  # frames are already most frequent first
+            weights = candidate.get("weights") or {}
             ids.sort(key=lambda i: (bool((by_id[i].get("attrs") or {}).get("explained_by")),
-                                    -float(by_id[i].get("strength", 0))))
+                                    -float(weights.get(i, by_id[i].get("strength", 0)))))
         if ids:
             lists.append(ids)
     return lists

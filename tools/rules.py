@@ -261,6 +261,10 @@ def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dic
                   **({"location": [i["id"] for i in location]} if location else {}),
                   **({"context": list(dict.fromkeys(i["id"] for i in context_items))} if context_items else {})},
         "flags": [k for k in KIND_ORDER if k in flags],
+        # how much each matched item counted (clause weight x item strength): the report cites the
+        # heaviest of a kind first, so a condition the rule singles out beats a generic default
+        "weights": {i["id"]: round(float(c.get("weight", 1.0)) * float(i.get("strength", 1.0)), 3)
+                    for k, v in kinds.items() for c, i in v},
         "ruled_out": ruled_out,
         "emit": bool(emit),
     }
