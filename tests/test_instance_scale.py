@@ -75,10 +75,13 @@ def test_slow_warm_requests_at_the_cap_with_a_capped_pool_are_pool_waits():
     slow = _item("slow", "instance_timeline", static=False, kind="slow_by_phase", count=160, starting=4,
                  warm=156, warm_share=0.975)
     pool = _item("pool", "finding", category="db-pool", pattern="db-pool-size-setting", in_request_path=None)
-    found = _by_label([slow, pool, _scale(3, 3)])["downstream-dependency"]
+    fetch = _item("fetch", "finding", category="timeouts", pattern="client-no-timeout-node", in_request_path=None)
+    found = _by_label([slow, fetch, pool, _scale(3, 3)])["downstream-dependency"]
     assert found["confidence"] == "high"
     assert found["kinds"]["runtime_symptom"] == ["slow"]
-    assert found["kinds"]["mechanism"] == ["pool"]  # gated: required by the symptom, cited as the mechanism
+    # gated: required by the symptom, cited as the mechanism, and first: requests wait for its slots
+    assert found["kinds"]["mechanism"][0] == "pool"
+    assert found["weights"]["pool"] > found["weights"]["fetch"]
     assert "condition" not in found["kinds"]  # the cap is context: at the cap alone names no dependency
     # below the cap more instances (and pool slots) could start: no pool-wait symptom
     below = _by_label([slow, pool, _scale(3, 100)]).get("downstream-dependency")
