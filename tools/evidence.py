@@ -47,6 +47,7 @@ from tools.evidence_runtime import (
     request_items,
     signature_items,
 )
+from tools.evidence_scale import scale_items
 from tools.evidence_secret_refs import secret_ref_items
 from tools.execution_environment import environment_items
 from tools.instance_timeline import timeline_items
@@ -304,6 +305,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         + execution_items(bundle.get("executions") or [])
         + user_report_items(bundle.get("trello_rows") or [], bundle.get("card"), window_start)
         + metric_items(bundle.get("metrics"), target_name)
+        + scale_items(bundle.get("metrics"), settings, target_name)
         + frame_items(bundle.get("located_errors") or [])
         + listen_items(records, settings)
         + timeline_items(records, target_name)

@@ -32,7 +32,7 @@ KIND_ORDER = ("runtime_symptom", "secondary_symptom", "user_symptom", "mechanism
 CITE_ORDER = ("runtime_symptom", "secondary_symptom", "location", "user_symptom", "mechanism", "condition",
               "change", "context")
 _LEVELS = ("low", "medium", "high")
-_RESERVED = {"type", "weight", "strength", "all"}
+_RESERVED = {"type", "weight", "strength", "all", "gate"}
 _USER_SOURCES = {"trello", "user_report"}
 
 
@@ -136,14 +136,19 @@ def clause_matches(clause: dict[str, Any], item: dict[str, Any], label: str = ""
 
 
 def match_clause(clause: dict[str, Any], items: list[dict[str, Any]], label: str = "") -> list[dict[str, Any]]:
-    """Items a clause matches; for `all:` every sub-clause must match something (else [])."""
+    """Items a clause matches; for `all:` every sub-clause must match something (else []).
+
+    A sub-clause marked `gate: true` must match but gives none of its items: they stay free for the
+    rule's other sections (the pool finding a symptom needs is still cited as the mechanism).
+    """
     if "all" in clause:
         matched: list[dict[str, Any]] = []
         for sub in clause["all"]:
             hits = match_clause(sub, items, label)
             if not hits:
                 return []
-            matched.extend(h for h in hits if h not in matched)
+            if not sub.get("gate"):
+                matched.extend(h for h in hits if h not in matched)
         return matched
     return [item for item in items if clause_matches(clause, item, label)]
 
