@@ -63,6 +63,7 @@ def test_mismatch_with_failed_revisions_ranks_first_and_cites_the_template_setti
 
 def test_a_gen1_sensitive_volume_with_wedged_instances_points_at_the_environment() -> None:
     from test_instance_timeline import _rec
+
     from tools.instance_timeline import timeline_items
 
     cloudsql = [{"name": "cloudsql", "cloudSqlInstance": {"instances": ["p:r:db"]}}]
