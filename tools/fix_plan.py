@@ -111,6 +111,12 @@ def candidate_values(candidate: dict[str, Any], by_id: dict[str, dict[str, Any]]
         break
     values.setdefault("mechanism_note_en", "")
     values.setdefault("mechanism_note_ja", "")
+    reserved = [by_id[i] for i in candidate.get("kinds", {}).get("condition", []) if i in by_id
+                and by_id[i]["type"] == "reserved_path"]  # tools/evidence_reserved_paths.py
+    if reserved:  # the repository line first: that is where the fix is written
+        item = sorted(reserved, key=lambda i: i["source"] != "repository")[0]
+        values.update({"reserved_path": item["attrs"]["path"], "reserved_env": item["attrs"].get("env") or "",
+                       "reserved_moved": item["attrs"]["suggested"], "reserved_ref": item["raw_ref"]})
     return values
 
 
