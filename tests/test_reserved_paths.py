@@ -127,3 +127,10 @@ def test_the_fix_moves_the_endpoint_where_the_env_is_declared():
     plan = fix_plan(rank(items), items, {"target_name": "flow", "target_type": "service"})
     first = plan["immediate"][0]["action"]
     assert "N8N_ENDPOINT_HEALTH=health" in first and "README.md:7" in first and "/healthz" in first
+
+
+def test_a_label_with_two_rules_is_ranked_once():
+    records = [req(i) for i in range(60)] + [req(100 + i, status=500) for i in range(12)]
+    items = items_of(records, live("docker.io/n8nio/n8n:latest", ["N8N_PORT"]))
+    labels = [c["label"] for c in rank(items)]
+    assert labels.count("other") == 1
