@@ -134,3 +134,32 @@ def test_a_label_with_two_rules_is_ranked_once():
     items = items_of(records, live("docker.io/n8nio/n8n:latest", ["N8N_PORT"]))
     labels = [c["label"] for c in rank(items)]
     assert labels.count("other") == 1
+
+
+def test_uptime_checks_on_a_reserved_path_are_client_and_condition(tmp_path: Path):
+    from tools.fix_plan import fix_plan
+
+    (tmp_path / "monitoring.tf").write_text("\n".join([
+        'resource "google_monitoring_uptime_check_config" "api" {',
+        '  display_name = "api"',
+        "  http_check {",
+        '    path = "/healthz"',
+        "    port = 443",
+        "  }",
+        "}",
+        'resource "google_monitoring_uptime_check_config" "ok" {',
+        "  http_check {",
+        '    path = "/health"',
+        "  }",
+        "}"]), encoding="utf-8")
+    (tmp_path / "setup.sh").write_text("\n".join([
+        "#!/bin/bash", "gcloud monitoring uptime create web-check \\",
+        "  --resource-type=uptime-url \\", "  --path=/readyz"]), encoding="utf-8")
+    items = items_of([req(i) for i in range(60)], live("example/web:1", ["PORT"]), repo=str(tmp_path))
+    refs = {(i["type"], i["raw_ref"]) for i in items if i["type"].startswith("reserved_path")}
+    assert refs == {("reserved_path", "monitoring.tf:4"), ("reserved_path_client", "monitoring.tf:1"),
+                    ("reserved_path", "setup.sh:4"), ("reserved_path_client", "setup.sh:2")}
+    ranked = rank(items)
+    assert ranked[0]["label"] == "other"
+    plan = fix_plan(ranked, items, {"target_name": "flow", "target_type": "service"})
+    assert any("uptime check" in step["action"] and "=/health" not in step["action"] for step in plan["immediate"])

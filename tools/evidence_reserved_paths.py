@@ -23,6 +23,7 @@ import yaml
 from tools.deploy_gcloud import scan_gcloud
 from tools.evidence_items import LIVE_SOURCES, make_item, one_line
 from tools.paths import DATA
+from tools.reserved_path_checks import uptime_check_items
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _ENV_SETTINGS = ("env_names", "env_names_replaced")
@@ -55,15 +56,23 @@ def markdown_code(text: str) -> str:
     return "\n".join(out)
 
 
-def documented_settings(repo: str | None, target_name: str | None) -> list[dict[str, Any]]:
-    """Settings of the gcloud commands in the repository's Markdown files that deploy the target."""
+def repo_files(repo: str | None) -> list[str]:
+    """The repository's files (the deploy-config walk: .gitignore and skip_dirs honoured), [] without one."""
     if not repo or not Path(repo).is_dir():
         return []
-    from tools.deploy_config import list_files  # ripgrep walk, honouring .gitignore and skip_dirs
+    from tools.deploy_config import list_files
 
+    return list_files(Path(repo))
+
+
+def documented_settings(repo: str | None, target_name: str | None,
+                        files: list[str] | None = None) -> list[dict[str, Any]]:
+    """Settings of the gcloud commands in the repository's Markdown files that deploy the target."""
+    if not repo:
+        return []
     root = Path(repo)
     settings: list[dict[str, Any]] = []
-    for rel in list_files(root):
+    for rel in repo_files(repo) if files is None else files:
         if not rel.lower().endswith((".md", ".markdown")):
             continue
         try:
@@ -193,5 +202,7 @@ def _condition(key: str, ref: str, source: str, window_start: str, target_name: 
 def reserved_path_items(records: list[dict[str, Any]], settings: list[dict[str, Any]], repo: str | None,
                         target_name: str | None, window_start: str) -> list[dict[str, Any]]:
     """Every reserved-path item of one investigation: measured requests, then configuration."""
-    declared = settings + documented_settings(repo, target_name)
-    return request_items(records, target_name) + config_items(declared, window_start, target_name)
+    files = repo_files(repo)
+    declared = settings + documented_settings(repo, target_name, files)
+    return (request_items(records, target_name) + config_items(declared, window_start, target_name)
+            + uptime_check_items(repo, files, window_start, target_name, catalog(), is_reserved))
