@@ -163,3 +163,9 @@ def test_uptime_checks_on_a_reserved_path_are_client_and_condition(tmp_path: Pat
     assert ranked[0]["label"] == "other"
     plan = fix_plan(ranked, items, {"target_name": "flow", "target_type": "service"})
     assert any("uptime check" in step["action"] and "=/health" not in step["action"] for step in plan["immediate"])
+
+
+def test_the_reason_says_why_no_log_shows_it():
+    items = items_of([req(i) for i in range(60)], live("docker.io/n8nio/n8n:latest", ["N8N_PORT"]))
+    top = rank(items)[0]
+    assert "before the container" in top["why"]["en"]
