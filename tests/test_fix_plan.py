@@ -32,7 +32,8 @@ def test_every_label_has_both_horizons_and_only_known_placeholders():
     templates = load_remediation()
     assert taxonomy <= set(templates)
     known = {"service", "kind", "region", "project", "update", "mechanism_ref", "mechanism_symbol", "handler",
-             "tf_resource", "mechanism_note_en", "mechanism_note_ja"} | {f"target_{n}" for n in load_targets()}
+             "tf_resource", "mechanism_note_en", "mechanism_note_ja", "reserved_path", "reserved_moved",
+             "reserved_ref", "reserved_env", "reserved_check"} | {f"target_{n}" for n in load_targets()}
     for label, entry in templates.items():
         assert set(entry) == {"immediate", "permanent"}, label
         for horizon in ("immediate", "permanent"):

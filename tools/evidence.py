@@ -38,6 +38,7 @@ from tools.evidence_items import (
 )
 from tools.evidence_listen import contradict_bind_claims, listen_items
 from tools.evidence_pid1 import block_unreachable_handlers
+from tools.evidence_reserved_paths import reserved_path_items
 from tools.evidence_runtime import (
     condition_items,
     execution_items,
@@ -286,7 +287,8 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     window{start, end} (datetimes or RFC 3339), records, signature_hits,
     settings, findings, deploy_events, conditions, executions,
     trello_rows, card, traffic, metrics, located_errors, failed_revisions
-    (tools.stack_frames.locate_errors), setting_changes (tools.evidence_changes).
+    (tools.stack_frames.locate_errors), setting_changes (tools.evidence_changes), repo (its Markdown
+    deploy commands, tools.evidence_reserved_paths).
     """
     target_name = (bundle.get("target") or {}).get("target_name")
     start = parse_time(bundle["window"]["start"])
@@ -313,6 +315,7 @@ def build_items(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     )
     items += environment_items(settings, bundle.get("revisions") or [], records, window_start, target_name)
     items += secret_ref_items(items, window_start, bundle.get("signature_hits"))
+    items += reserved_path_items(records, settings, bundle.get("repo"), target_name, window_start)
     for item in items:  # an app server's worker timeout matters only when it is shorter than Cloud Run's
         if item["type"] == "setting" and item["attrs"]["setting"] == "worker_timeout_seconds":
             seconds = item["attrs"]["value"]

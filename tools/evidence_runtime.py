@@ -16,6 +16,17 @@ from tools.timewindow import parse_time
 
 BLIP_MAX_LINES = 3  # a transient error seen at most this many times ...
 BLIP_MAX_SECONDS = 60  # ... all within this span is a blip the clients retried
+# 101 Switching Protocols: the entry's latency is how long the upgraded connection (a WebSocket)
+# stayed open, not how long a request took to serve, so it is no slow request
+SWITCHING_PROTOCOLS = 101
+
+
+def served_time(record: dict[str, Any]) -> float:
+    """How long a request took to serve (ms); 0 for an upgraded connection, whose latency is its lifetime."""
+    http = record.get("http") or {}
+    if http.get("status") is not None and int(http["status"]) == SWITCHING_PROTOCOLS:
+        return 0.0
+    return float(http.get("latency_ms") or 0)
 
 
 def is_blip(hit: dict[str, Any]) -> bool:
@@ -102,7 +113,7 @@ def request_items(records: list[dict[str, Any]], target_name: str | None,
             signal=render_signal(["status"], values), service=target_name, revisions=revisions,
         ))
     if timeout_seconds:
-        slow = [r for r in requests if (r["http"].get("latency_ms") or 0) >= 0.9 * timeout_seconds * 1000]
+        slow = [r for r in requests if served_time(r) >= 0.9 * timeout_seconds * 1000]
         if slow:
             first = min(slow, key=lambda r: r.get("timestamp", ""))
             top = max(r["http"].get("latency_ms") or 0 for r in slow)
@@ -175,7 +186,7 @@ def latencymake_item(records: list[dict[str, Any]], requests: list[dict[str, Any
                  target_name: str | None) -> dict[str, Any] | None:
     """Request latency from request logs: percentiles, the slowest request, and how many slow
     requests came right after an instance start (a cold start shows up exactly so)."""
-    timed = [r for r in requests if (r["http"].get("latency_ms") or 0) > 0]
+    timed = [r for r in requests if served_time(r) > 0]
     if len(timed) < 5:
         return None
     latencies = [float(r["http"]["latency_ms"]) for r in timed]
@@ -221,7 +232,7 @@ def cold_start_examples(records: list[dict[str, Any]], requests: list[dict[str, 
     if not latency["attrs"].get("cold_start_count"):
         return []
     threshold = max(SLOW_FACTOR * latency["attrs"]["p50_ms"], SLOW_MIN_MS)
-    slow = sorted((r for r in requests if float(r["http"].get("latency_ms") or 0) >= threshold
+    slow = sorted((r for r in requests if served_time(r) >= threshold
                    and r.get("raw_ref")), key=lambda r: r.get("timestamp", ""))
     pairs = []
     for start in _starts(records):

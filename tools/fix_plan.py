@@ -111,6 +111,14 @@ def candidate_values(candidate: dict[str, Any], by_id: dict[str, dict[str, Any]]
         break
     values.setdefault("mechanism_note_en", "")
     values.setdefault("mechanism_note_ja", "")
+    reserved = [by_id[i] for i in candidate.get("kinds", {}).get("condition", []) if i in by_id
+                and by_id[i]["type"] == "reserved_path"]  # tools/evidence_reserved_paths.py
+    if reserved:  # the repository line first: that is where the fix is written
+        item = sorted(reserved, key=lambda i: i["source"] != "repository")[0]
+        attrs = item["attrs"]
+        values.update({"reserved_path": attrs["path"], "reserved_moved": attrs["suggested"],
+                       "reserved_ref": item["raw_ref"]})
+        values.update({"reserved_env": attrs["env"]} if attrs.get("env") else {"reserved_check": attrs.get("check")})
     return values
 
 

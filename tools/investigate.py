@@ -136,6 +136,7 @@ def _analyse(target: dict[str, Any], start: datetime, end: datetime, gcp: dict[s
         "traffic": gcp.get("traffic") or [], "trello_rows": card.get("rows") or [], "card": card.get("card"),
         "metrics": gcp.get("metrics"), "located_errors": located,
         "failed_revisions": gcp.get("failed_revisions") or [], "revisions": gcp.get("revisions") or [],
+        "repo": code.get("repo"),
     }
     items = build_items(bundle)
     candidates = rank(items)

@@ -182,6 +182,8 @@ def rank(items: list[dict[str, Any]], config: dict[str, Any] | None = None,
     config = config or load_rules()
     evaluated = evaluate(items, config)
     emitted = sorted((c for c in evaluated if c["emit"]), key=sort_key)
+    # a label may have several rules (`other`: a reserved path, uncatalogued errors): its best one stands
+    emitted = [c for n, c in enumerate(emitted) if all(c["label"] != d["label"] for d in emitted[:n])]
     for candidate in emitted:
         attach_examples(candidate, items)
         candidate["items"] = cited_items(candidate)

@@ -253,7 +253,12 @@ def evaluate_rule(rule: dict[str, Any], items: list[dict[str, Any]], config: dic
             level = _LEVELS[max(0, _LEVELS.index(level) - 1)]
             note = config.get("against_note") or {}
             why = {lang: f"{text}; {note[lang]}" if note.get(lang) else text for lang, text in why.items()}
-        level, why = _apply_caps(level, why, flags | (context or set()), config.get("caps") or [])
+        # a cause whose symptom the platform answers before any log sees it is not disproved by quiet logs
+        unseen = {"invisible_symptom"} if rule.get("invisible_symptom") else set()
+        level, why = _apply_caps(level, why, flags | (context or set()) | unseen, config.get("caps") or [])
+        note = config.get("invisible_note") or {}
+        if unseen and "runtime_symptom" not in flags:
+            why = {lang: f"{text}; {note[lang]}" if note.get(lang) else text for lang, text in why.items()}
     emit = ruled_out or bool(flags - {"condition"}) or rule.get("condition_alone", True)
     return {
         "label": label,
