@@ -94,6 +94,7 @@ class Language:
     function_nodes: tuple[str, ...] = ()
     anonymous_function_nodes: tuple[str, ...] = ()
     name_from_parent: dict[str, str] = field(default_factory=dict)
+    name_nodes: tuple[str, ...] = ()  # identifier node types that name a function/class when it has no `name` field
     containers: dict[str, str] = field(default_factory=dict)
     separator: str = "."
     comment_nodes: tuple[str, ...] = ()
@@ -252,6 +253,7 @@ def parse_catalog(data: Any, where: str = "code_patterns.yaml") -> Catalog:
             function_nodes=tuple(spec.get("function_nodes") or ()),
             anonymous_function_nodes=tuple(spec.get("anonymous_function_nodes") or ()),
             name_from_parent=dict(spec.get("name_from_parent") or {}),
+            name_nodes=tuple(spec.get("name_nodes") or ()),
             containers=dict(spec.get("containers") or {}),
             separator=spec.get("separator", "."),
             comment_nodes=tuple(spec.get("comment_nodes") or ()),

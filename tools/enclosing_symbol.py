@@ -50,9 +50,27 @@ class Handler:
 
 @lru_cache(maxsize=16)
 def _language(grammar: str) -> TSLanguage:
+    """`module:function` of a grammar wheel, or `pack:NAME` from tree-sitter-language-pack.
+
+    The pack (pinned below 1.0: later releases fetch parsers from the network on
+    first use) bundles the grammars that have no maintained wheel of their own
+    (Ruby, PHP, Kotlin, C#, Dart, Bash).
+    """
     module_name, _, func = grammar.partition(":")
+    if module_name == "pack":
+        from tree_sitter_language_pack import get_language
+
+        return get_language(func)  # type: ignore[arg-type]
     module = importlib.import_module(module_name)
     return TSLanguage(getattr(module, func)())
+
+
+def _name_node(node: Node, name_nodes: tuple[str, ...], field_name: str = "name") -> Node | None:
+    """The node's name: its `name` field, else (grammars without one, e.g. Kotlin) its first identifier child."""
+    named = node.child_by_field_name(field_name)
+    if named is not None:
+        return named
+    return next((c for c in node.children if c.type in name_nodes), None)
 
 
 @lru_cache(maxsize=16)
@@ -205,7 +223,7 @@ class SourceFile:
 
     def _function_name(self, node: Node) -> str | None:
         if node.type in self.lang.function_nodes:
-            return node_text(node.child_by_field_name("name")) or None
+            return node_text(_name_node(node, self.lang.name_nodes)) or None
         if node.type in self.lang.anonymous_function_nodes and node.parent is not None:
             field_name = self.lang.name_from_parent.get(node.parent.type)
             if field_name:
@@ -223,7 +241,7 @@ class SourceFile:
         while parent is not None:
             field_name = self.lang.containers.get(parent.type)
             if field_name:
-                parts.insert(0, _type_name(node_text(parent.child_by_field_name(field_name))))
+                parts.insert(0, _type_name(node_text(_name_node(parent, self.lang.name_nodes, field_name))))
             parent = parent.parent
         return self.lang.separator.join(p for p in parts if p)
 
