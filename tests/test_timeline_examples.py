@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.test_instance_timeline import _rec
+from test_instance_timeline import _rec, _setting
+
 from tools.instance_timeline import timeline_items
 from tools.ranking import rank
 from tools.report_build import select_evidence
@@ -50,7 +51,7 @@ def test_a_vanished_instance_cites_the_work_its_last_accepted_request_started_an
 
 
 def test_examples_are_cited_right_after_their_symptom_within_the_candidate_budget() -> None:
-    from tests.test_instance_timeline import _setting
+
 
     records = [_rec(0, "i1", "Server listening on port 8080")]
     records += [_rec(100 + 30 * i, "i1", status=200) for i in range(20)]
