@@ -62,3 +62,20 @@ def test_examples_are_cited_right_after_their_symptom_within_the_candidate_budge
     assert "timeline:outside_request:example:0" in chosen
     assert chosen.index("timeline:outside_request") < chosen.index("timeline:outside_request:example:0")
     assert any(i["type"] == "setting" for i in select_evidence(ranked, items))  # the condition still shows
+
+
+def _item(id_: str, ref: str, **extra: object) -> dict:
+    return {"id": id_, "raw_ref": ref, "strength": 1.0, "attrs": {}, **extra}
+
+
+def test_an_example_never_takes_the_last_row_a_lower_candidate_needs_nor_repeats_a_cited_entry() -> None:
+    items = [_item("sym", "r#sym"), _item("sym:example:0", "r#e0", example_of="sym"),
+             _item("sym:example:1", "r#shared", example_of="sym"), _item("other", "r#shared"),
+             _item("low", "r#low")]
+    top = {"rank": 1, "kinds": {"runtime_symptom": ["sym", "sym:example:0", "sym:example:1"]}}
+    second = {"rank": 2, "kinds": {"secondary_symptom": ["other"]}}
+    third = {"rank": 3, "kinds": {"condition": ["low"]}}
+    roomy = [i["id"] for i in select_evidence([top, second, third], items, min_rows=1, max_rows=10)]
+    assert roomy == ["sym", "sym:example:0", "other", "low"]  # r#shared is shown by `other`, not twice
+    tight = [i["id"] for i in select_evidence([top, second, third], items, max_rows=3)]
+    assert tight == ["sym", "other", "low"]  # the example gives way to the lower candidates' rows
