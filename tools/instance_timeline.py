@@ -293,7 +293,7 @@ def symptoms(records: list[dict[str, Any]], target_name: str | None = None) -> l
     phases = slow_by_phase(timelines)
     if phases is not None:
         found["slow_by_phase"] = phases
-    return [_finish(row) for row in found.values()]
+    return [_finish(row, timelines) for row in found.values()]
 
 
 def _warm_medians(timelines: dict[str, dict[str, Any]]) -> dict[str, float]:
@@ -317,8 +317,11 @@ def _example_key(row: dict[str, Any]) -> Any:
     return key
 
 
-def _finish(row: dict[str, Any]) -> dict[str, Any]:
+def _finish(row: dict[str, Any], timelines: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    from tools.timeline_examples import telling
+
     examples = row["examples"] if row["kind"] == "slow_by_phase" else sorted(row["examples"], key=_example_key(row))
+    row["telling"] = telling(row, timelines or {}, knowledge()["request_slack_seconds"], examples)
     first = min((e.get("start") or e.get("at")) for e in row["examples"])
     instances = row["instances"] if isinstance(row["instances"], int) else len(row["instances"])
     row.update(instances=instances, revisions=sorted(r for r in row["revisions"] if r),
@@ -333,12 +336,14 @@ def timeline_items(records: list[dict[str, Any]], target_name: str | None = None
     probe_before_ready, warnings, starved.
     """
     from tools.evidence_items import make_item, render_signal
+    from tools.timeline_examples import example_items
 
     items = []
     for row in symptoms(records, target_name):
         if not row["examples"]:
             continue
-        attrs = {key: value for key, value in row.items() if key not in ("examples", "revisions", "first_seen")}
+        attrs = {key: value for key, value in row.items()
+                 if key not in ("examples", "revisions", "first_seen", "telling")}
         attrs["example_refs"] = row["examples"]
         strong = row["count"] >= 3
         items.append(make_item(
@@ -347,4 +352,5 @@ def timeline_items(records: list[dict[str, Any]], target_name: str | None = None
             signal=render_signal([f"timeline_{row['kind']}"], {**row, "examples": ", ".join(row["examples"])}),
             service=target_name, revisions=row["revisions"],
         ))
+        items += example_items(items[-1], row["telling"])  # the symptom's telling entries, each its own row
     return items

@@ -103,6 +103,9 @@ def select_evidence(candidates: list[dict[str, Any]], items: list[dict[str, Any]
 
     Round-robin across kinds so a candidate shows its symptom, mechanism and
     condition before a second item of any one kind. Excluded items never appear.
+    A symptom's example entry (`example_of`) takes a row only while each later
+    candidate keeps room for its top row, and not when another cited item
+    already carries that entry.
     """
     by_id = {i["id"]: i for i in items if not i.get("excluded")}
     chosen: list[str] = []
@@ -113,7 +116,10 @@ def select_evidence(candidates: list[dict[str, Any]], items: list[dict[str, Any]
             for declared in (by_id[item_id].get("attrs") or {}).get("declared_by") or []:
                 take(declared)  # the deploy-config line that set a live value, beside it
 
-    for candidate in candidates:
+    needs = [int(bool(_kind_lists(c, by_id))) for c in candidates]  # each later candidate keeps its top row
+    shown_elsewhere = {by_id[i].get("raw_ref") for c in candidates for ids in _kind_lists(c, by_id) for i in ids
+                       if not by_id[i].get("example_of")}
+    for position, candidate in enumerate(candidates):
         budget = PER_CANDIDATE.get(candidate.get("rank", 99), 2)
         lists = _kind_lists(candidate, by_id)
         added = 0
@@ -121,6 +127,10 @@ def select_evidence(candidates: list[dict[str, Any]], items: list[dict[str, Any]
         while added < budget and any(depth < len(ids) for ids in lists):
             for ids in lists:
                 if depth < len(ids) and added < budget:
+                    if by_id[ids[depth]].get("example_of") and (  # an example fills room, never another's row
+                            by_id[ids[depth]].get("raw_ref") in shown_elsewhere
+                            or len(chosen) + sum(needs[position + 1:]) >= max_rows):
+                        continue
                     fresh = ids[depth] not in chosen
                     take(ids[depth])  # an item a higher candidate already shows is cited, not re-added
                     added += int(fresh and ids[depth] in chosen)  # a declaring line beside it rides along
