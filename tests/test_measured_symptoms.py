@@ -134,3 +134,27 @@ def test_vpc_egress_is_read_from_the_job_template():
     job["template"]["template"].pop("vpcAccess")
     values = {s["setting"]: s for s in settings(job, "job")}
     assert values["vpc_egress"]["value"] == "none" and values["vpc_egress"]["is_default"] is True
+
+
+def test_a_platform_message_is_a_direct_symptom_of_the_label_it_names():
+    """"STARTUP TCP probe failed" lists three labels (a wrong port fails the probe too), yet it names
+    startup-probe-failure itself: a runtime symptom of it, not only a shared one."""
+    probe = [rec(1, 'Default STARTUP TCP probe failed 1 time consecutively for container "app" on port 8080. '
+                    "The instance was not started.", "2026-02-12T00:20:00Z", kind="system", severity="ERROR")]
+    ranked = rank(items_of(traffic() + probe))
+    startup = next(c for c in ranked if c["label"] == "startup-probe-failure")
+    assert "runtime_symptom" in startup["flags"]
+    port = next(c for c in ranked if c["label"] == "port-bind-mismatch")
+    assert "runtime_symptom" not in port["flags"]
+
+
+def test_a_container_that_exited_during_start_up_explains_the_probe_that_then_failed():
+    """Same level in the catalog, yet one is the consequence: the app exited, so the probe found nothing
+    listening (explains_peers). The probe failure then counts for the crash, not as its own cause."""
+    lines = [rec(1, "Container called exit(1).", "2026-02-12T00:20:00Z", kind="system", severity="WARNING"),
+             rec(2, 'Default STARTUP TCP probe failed 1 time consecutively for container "app" on port 8080. '
+                    "The instance was not started.", "2026-02-12T00:20:05Z", kind="system", severity="ERROR")]
+    items = items_of(traffic() + lines)
+    probe = next(i for i in items if i["attrs"].get("signature_id") == "STARTUP_TCP_PROBE_FAILED")
+    assert probe["attrs"]["explained_by"] and probe["attrs"]["primary_label"] == "container-crash"
+    assert rank(items)[0]["label"] == "container-crash"

@@ -12,8 +12,10 @@ of, and no longer for `image-or-deploy-failure` or `job-task-failure`.
 How specific a signature is lives in the catalog (`specificity:` in
 tools/data/signatures.yaml; 1 = a wrapper that only says something failed,
 2 = a platform symptom several causes produce, 3 = the default, a named
-cause); `explains:` optionally limits what a signature may fold. A failed
-condition or audit entry whose message matches no signature is a wrapper.
+cause); `explains:` optionally limits what a signature may fold, and
+`explains_peers:` names signatures of its own level it explains (a container
+that exited during start-up explains the start-up probe that then failed). A
+failed condition or audit entry whose message matches no signature is a wrapper.
 """
 
 from __future__ import annotations
@@ -35,6 +37,17 @@ def _catalog() -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
         if sig.get("explains"):
             explains[sig["id"]] = tuple(sig["explains"])
     return specificity, explains
+
+
+@cache
+def _peers() -> dict[str, frozenset[str]]:
+    return {sig["id"]: frozenset(sig["explains_peers"]) for sig in load_signatures() if sig.get("explains_peers")}
+
+
+def _peer(cause: dict[str, Any], wrapper: dict[str, Any]) -> bool:
+    """The cause names the wrapper as a same-level consequence (explains_peers) and they share a level."""
+    named = _peers().get(str((cause.get("attrs") or {}).get("signature_id")), frozenset())
+    return bool(named & set(_ids(wrapper))) and item_specificity(cause) == item_specificity(wrapper)
 
 
 def _ids(item: dict[str, Any]) -> list[str]:
@@ -88,8 +101,8 @@ def fold_wrappers(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         level = item_specificity(item)
         if level is None or level >= SPECIFIC or item.get("excluded"):
             continue
-        better = [c for c in causes if c is not item and (item_specificity(c) or 0) > level
-                  and _same_scope(item, c) and _allowed(c, item)]
+        better = [c for c in causes if c is not item and _same_scope(item, c)
+                  and (((item_specificity(c) or 0) > level and _allowed(c, item)) or _peer(c, item))]
         if not better:
             continue
         best = max(better, key=lambda c: (item_specificity(c) or 0, float(c.get("strength") or 0)))

@@ -61,7 +61,7 @@ def signature_items(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
             hit.get("first_seen") or first.get("timestamp") or "", static=False,
             attrs={"signature_id": str(hit.get("signature_id", "")), "labels": list(hit.get("labels") or []),
                    "primary_label": (hit.get("labels") or [None])[0], "context": bool(hit.get("context")),
-                   "blip": is_blip(hit), "last_seen": hit.get("last_seen") or None,
+                   "blip": is_blip(hit), "last_seen": hit.get("last_seen") or None, "direct": bool(hit.get("direct")),
                    "minutes": int(hit.get("minutes") or 0),
                    "label_count": len(hit.get("labels") or []),
                    "severity": hit.get("severity"), "count": count, "log_kind": first.get("log_kind")},

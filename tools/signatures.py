@@ -61,6 +61,7 @@ class SignatureHit(TypedDict, total=False):
     severity: str
     context: bool  # lifecycle line (instance start, shutdown, deploy): timing evidence, weak alone
     transient: bool  # a network error clients retry: a brief burst of it is a blip, not a cause
+    direct: bool  # a platform message that names its first label itself
     http_status: int | None
     meaning: dict[str, str]  # {en, ja}
     fix: dict[str, str]  # {en, ja}
@@ -274,6 +275,7 @@ class HitCollector:
                 severity=observed_severity(record, sig),
                 context=bool(sig.get("context", False)),
                 transient=bool(sig.get("transient", False)),
+                direct=bool(sig.get("direct", False)),
                 http_status=sig.get("http_status"),
                 meaning=dict(sig["meaning"]),
                 fix=dict(sig["fix"]),
