@@ -158,3 +158,4 @@ def test_a_container_that_exited_during_start_up_explains_the_probe_that_then_fa
     probe = next(i for i in items if i["attrs"].get("signature_id") == "STARTUP_TCP_PROBE_FAILED")
     assert probe["attrs"]["explained_by"] and probe["attrs"]["primary_label"] == "container-crash"
     assert rank(items)[0]["label"] == "container-crash"
+
