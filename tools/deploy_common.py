@@ -9,6 +9,7 @@ line of the block that omits it" case.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -206,3 +207,35 @@ def resolve_settings(
             holder = next((a for a, parts in command_parts if bind_address(" ".join(parts))), first)
             emit("bind_address", host, holder.line, False)
     return out
+
+
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def unquote(raw: str) -> str:
+    raw = raw.strip()
+    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw[1:-1]
+    return raw
+
+
+def literal(raw: str) -> Any:
+    """A plain HCL literal's value, or UNRESOLVED."""
+    text = raw.strip()
+    if _NUMBER.match(text):
+        return float(text) if "." in text else int(text)
+    if text in ("true", "false"):
+        return text == "true"
+    if text == "null":
+        return None
+    if text.startswith('"') and "${" not in text:
+        return unquote(text)
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return UNRESOLVED
+    return UNRESOLVED

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from tools.deploy_common import UNRESOLVED, Attr, Block, deploy_settings
+from tools.deploy_common import UNRESOLVED, Attr, Block, deploy_settings, literal
 from tools.records import Setting
 
 _ACCOUNT_REF = re.compile(r"google_service_account\.([A-Za-z_][\w-]*)")
@@ -34,8 +34,6 @@ _ROLE_API = re.compile(r"roles/([a-z]+)\.")
 def _text(attr: Attr | None) -> str:
     """An attribute's literal value, else its expression as written (blocks outside the Cloud Run
     resource are not evaluated: a plain string literal is unquoted here)."""
-    from tools.deploy_terraform import literal  # deploy_terraform imports this module
-
     if attr is None:
         return ""
     if attr.value not in (None, UNRESOLVED) and not attr.expr:

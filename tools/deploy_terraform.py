@@ -15,7 +15,6 @@ line of the innermost block on its path that does exist: memory with no
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -23,12 +22,11 @@ from typing import Any
 import hcl2
 from lark import Token, Tree
 
-from tools.deploy_common import UNRESOLVED, Attr, Block, deploy_settings, resolve_settings
+from tools.deploy_common import UNRESOLVED, Attr, Block, deploy_settings, literal, resolve_settings, unquote
 from tools.deploy_iam import iam_settings
 from tools.deploy_sidecars import ingress_first, sidecar_settings
 from tools.records import DataGap, Setting
 
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _REF = re.compile(r"^(var|local)\.([A-Za-z_][\w-]*)$")
 # Settings whose unknown value leaves an incident question open (a data gap), unlike image or account.
 _SIDECAR_FAMILIES = {"google_cloud_run_v2_service": "terraform_v2", "google_cloud_run_service": "terraform_v1"}
@@ -48,16 +46,6 @@ def _source(text: str, node: Tree) -> str:
     if getattr(meta, "empty", True):
         return _token_text(node)
     return text[meta.start_pos:meta.end_pos]
-
-
-def _unquote(raw: str) -> str:
-    raw = raw.strip()
-    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw[1:-1]
-    return raw
 
 
 def _object_node(expr: Tree) -> Tree | None:
@@ -102,7 +90,7 @@ def _convert_body(text: str, body: Tree | None, block: Block) -> None:
                 if isinstance(part, Tree) and part.data == "body":
                     inner = part
                 elif isinstance(part, Tree) and part.data in ("identifier", "string"):
-                    value = _unquote(_source(text, part))
+                    value = unquote(_source(text, part))
                     if not block_type:
                         block_type = value
                     else:
@@ -124,7 +112,7 @@ def _convert_object(text: str, obj: Tree, line: int) -> Block:
         if not isinstance(elem, Tree) or elem.data != "object_elem":
             continue
         trees = [c for c in elem.children if isinstance(c, Tree)]
-        key = _unquote(_source(text, trees[0]).strip())
+        key = unquote(_source(text, trees[0]).strip())
         value = trees[-1]
         elem_line = elem.meta.line if not getattr(elem.meta, "empty", True) else line
         inner = _object_node(value)
@@ -142,25 +130,6 @@ def parse_hcl(text: str) -> Block:
     body = next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
     _convert_body(text, body, root)
     return root
-
-
-def literal(raw: str) -> Any:
-    """A plain HCL literal's value, or UNRESOLVED."""
-    text = raw.strip()
-    if _NUMBER.match(text):
-        return float(text) if "." in text else int(text)
-    if text in ("true", "false"):
-        return text == "true"
-    if text == "null":
-        return None
-    if text.startswith('"') and "${" not in text:
-        return _unquote(text)
-    if text.startswith("["):
-        try:
-            return json.loads(text)
-        except ValueError:
-            return UNRESOLVED
-    return UNRESOLVED
 
 
 def evaluate(raw: str, scope: dict[str, tuple[Any, str]]) -> tuple[Any, str | None]:

@@ -18,7 +18,7 @@ signal{en, ja}, confidence, strength, service, revisions[], excluded}.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from tools.evidence_app_errors import recurring_error_items
@@ -52,11 +52,10 @@ from tools.evidence_scale import scale_items
 from tools.evidence_secret_refs import secret_ref_items
 from tools.execution_environment import environment_items
 from tools.instance_timeline import timeline_items
-from tools.timewindow import format_time, parse_time
+from tools.timewindow import DEPLOY_LOOKBACK, format_time, parse_time
 
 __all__ = ["build_items", "mark_excluded", "onset_time", "render_signal", "serving_revisions", "setting_number"]
 
-DEPLOY_LOOKBACK = timedelta(hours=2)
 
 
 # -- per source --------------------------------------------------------------

@@ -5,41 +5,16 @@ memory halved, a secret reference dropped, the port or the execution
 environment switched. Each changed setting of a revision created for the
 window becomes a `setting_change` item cited at the new revision's field, so a
 rule can say "the memory kills began after the limit went from 1Gi to 512Mi".
-The image is left out (every deploy changes it; the deploy row covers that).
+The diff itself is read on the sources side (tools/run_history.py); this module
+turns it into evidence.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from tools.evidence_items import make_item, render_signal, setting_number, value_text
-from tools.revision_timeline import diff_settings
 from tools.timewindow import parse_time
-
-IGNORED = {"image"}  # every rollout changes it; `deploy` rows already stand for it
-
-
-def revision_changes(revisions: list[dict[str, Any]], earliest: datetime, latest: datetime) -> list[dict[str, Any]]:
-    """Changed settings of each revision created in [earliest, latest] against its predecessor.
-
-    `revisions` is list_revisions output (summary plus `settings`); the
-    predecessor is the newest revision created before it.
-    """
-    dated = sorted((r for r in revisions if r.get("create_time") and r.get("settings") is not None),
-                   key=lambda r: parse_time(r["create_time"]))
-    changes = []
-    for before, after in zip(dated, dated[1:], strict=False):
-        created = parse_time(after["create_time"])
-        if not earliest <= created <= latest:
-            continue
-        for change in diff_settings(before["settings"], after["settings"]):
-            if change["setting"] in IGNORED or not change.get("raw_ref"):
-                continue
-            changes.append({**change, "revision": after.get("short_name") or after.get("name"),
-                            "previous": before.get("short_name") or before.get("name"),
-                            "created": after["create_time"], "ready": after.get("ready")})
-    return changes
 
 
 def _direction(setting: str, before: Any, after: Any) -> str | None:

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import re._constants as _c
 import re._parser as _parser
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ahocorasick
 
-if TYPE_CHECKING:
-    from tools.code_patterns import Pattern
 
-
-def literal_automaton(patterns: tuple[Pattern, ...]) -> tuple[tuple[Pattern, ...], tuple[int, ...], Any]:
+def literal_automaton(patterns: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[int, ...], Any]:
     """(patterns, numbers of those without literals, automaton mapping each literal to its patterns' numbers)."""
     by_literal: dict[bytes, list[int]] = {}
     always = []

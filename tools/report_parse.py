@@ -30,7 +30,7 @@ from tools.report_render import (
 )
 from tools.report_sections import ReportSections, unescape_block_start
 
-__all__ = ["format_report_json", "parse_markdown", "parse_report", "unescape_block_start"]
+__all__ = ["format_report_json", "parse_markdown", "unescape_block_start"]
 
 
 class _Parser(ReportSections):
@@ -75,14 +75,6 @@ class _Parser(ReportSections):
 def parse_markdown(text: str, source: str = "report.md") -> dict[str, Any]:
     """The report dict of a Markdown report in the sample layout; InputError `source:line: problem` otherwise."""
     return _Parser(source).parse(text)
-
-
-# tool
-def parse_report(path: str) -> dict[str, Any]:
-    """Read a Markdown (or JSON) report file and return its JSON structure, without validating it."""
-    from tools.report_io import load_report
-
-    return load_report(path)
 
 
 def format_report_json(result: dict[str, Any]) -> str:

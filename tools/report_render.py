@@ -204,29 +204,6 @@ def render_markdown(report: dict[str, Any]) -> str:
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 
 
-# tool
-def render_report(path: str, out: str | None = None) -> dict[str, Any]:
-    """Render a JSON (or Markdown) report file in the sample's Markdown layout; with `out`, also write it there."""
-    from tools.errors import InputError
-    from tools.report_io import load_report, write_text_atomic
-    from tools.report_validate import schema_errors
-
-    report = load_report(path)
-    problems = schema_errors(report)
-    if problems:
-        first = problems[0]
-        raise InputError(
-            f"{path}: cannot render, the report does not match the schema ({len(problems)} problem(s); "
-            f"first: {first['pointer'] or '/'}: {first['message']}); run `crobs validate {path}`"
-        )
-    markdown = render_markdown(report)
-    result: dict[str, Any] = {"markdown": markdown}
-    if out:
-        write_text_atomic(out, markdown)
-        result["written"] = out
-    return result
-
-
 def format_render(result: dict[str, Any]) -> str:
     """The Markdown itself, or where it was written when --out was given."""
     if result.get("written"):

@@ -275,15 +275,6 @@ def validate(report: dict[str, Any]) -> list[dict[str, str]]:
     return schema_errors(report) + cross_reference_errors(report)
 
 
-# tool
-def validate_report(path: str) -> dict[str, Any]:
-    """Check a report file (JSON or Markdown) against the contract; lists every problem at once."""
-    from tools.report_io import load_report
-
-    errors = validate(load_report(path))
-    return {"valid": not errors, "errors": errors}
-
-
 def format_validation(result: dict[str, Any]) -> str:
     """`valid`, or one `pointer: message` line per problem."""
     if result.get("valid"):

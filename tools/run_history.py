@@ -8,9 +8,12 @@ output into the bundle entries the evidence stage reads.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from tools.revision_timeline import diff_settings
 from tools.source_calls import call
+from tools.timewindow import DEPLOY_LOOKBACK, parse_time
 
 MAX_FAILED_EXECUTIONS = 3  # each costs one executions.get and one tasks.list
 
@@ -24,7 +27,6 @@ def execution_failures(project: str, region: str, job: str, executions: list[dic
     so it is read and matched against the catalog like a log line.
     """
     from tools import cloud_run
-    from tools.timewindow import parse_time
 
     rows: list[dict[str, Any]] = []
     lo, hi = parse_time(start), parse_time(end)
@@ -52,9 +54,6 @@ def execution_failures(project: str, region: str, job: str, executions: list[dic
 
 def window_changes(revisions: list[dict[str, Any]], start: str, end: str) -> list[dict[str, Any]]:
     """Settings each revision created for this window (from 2 h before it) changed."""
-    from tools.evidence import DEPLOY_LOOKBACK
-    from tools.evidence_changes import revision_changes
-    from tools.timewindow import parse_time
 
     return revision_changes(revisions, parse_time(start) - DEPLOY_LOOKBACK, parse_time(end))
 
@@ -72,8 +71,6 @@ def failed_revisions(revisions: list[dict[str, Any]], start: str, end: str) -> l
     They served no traffic, which is exactly why they matter: a rollout that failed is
     the incident, and its conditions say why (the image, the port, a secret, a probe).
     """
-    from tools.evidence import DEPLOY_LOOKBACK
-    from tools.timewindow import parse_time
 
     earliest, latest = parse_time(start) - DEPLOY_LOOKBACK, parse_time(end)
     found = []
@@ -84,3 +81,28 @@ def failed_revisions(revisions: list[dict[str, Any]], start: str, end: str) -> l
         if earliest <= parse_time(created) <= latest:
             found.append(revision)
     return found
+
+
+IGNORED = {"image"}  # every rollout changes it; `deploy` rows already stand for it
+
+
+def revision_changes(revisions: list[dict[str, Any]], earliest: datetime, latest: datetime) -> list[dict[str, Any]]:
+    """Changed settings of each revision created in [earliest, latest] against its predecessor.
+
+    `revisions` is list_revisions output (summary plus `settings`); the
+    predecessor is the newest revision created before it.
+    """
+    dated = sorted((r for r in revisions if r.get("create_time") and r.get("settings") is not None),
+                   key=lambda r: parse_time(r["create_time"]))
+    changes = []
+    for before, after in zip(dated, dated[1:], strict=False):
+        created = parse_time(after["create_time"])
+        if not earliest <= created <= latest:
+            continue
+        for change in diff_settings(before["settings"], after["settings"]):
+            if change["setting"] in IGNORED or not change.get("raw_ref"):
+                continue
+            changes.append({**change, "revision": after.get("short_name") or after.get("name"),
+                            "previous": before.get("short_name") or before.get("name"),
+                            "created": after["create_time"], "ready": after.get("ready")})
+    return changes

@@ -69,3 +69,8 @@ def format_time(value: datetime) -> str:
     if value.microsecond:
         return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# deploys and revision changes count from this long before the window: a rollout just before the
+# first error is the usual suspect, and its audit entry lands before the errors do
+DEPLOY_LOOKBACK = timedelta(hours=2)
