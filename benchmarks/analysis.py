@@ -29,7 +29,7 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.digest import analyze_entries, digest_tokens, iter_jsonl, render_digest_text  # noqa: E402
+from tools.analysis.digest.analyze import analyze_entries, digest_tokens, iter_jsonl, render_digest_text  # noqa: E402
 
 DATA_DIR = Path(__file__).resolve().parent / ".data"
 SEED = 20240501

@@ -45,8 +45,8 @@ def main() -> None:
             os.environ["CROBS_GCP_ENDPOINT"] = server.url
             os.environ["HTTP_PROXY"] = server.url  # the client's metadata probe stays on loopback
             os.environ["NO_PROXY"] = "127.0.0.1,localhost"
-            from tools.cloud_logging import LogFetch, fetch_logs
-            from tools.gcp_clients import logging_client
+            from tools.sources.gcp_clients import logging_client
+            from tools.sources.logging.cloud_logging import LogFetch, fetch_logs
 
             t = time.perf_counter()
             answer_first = answer(_store(server), {"resourceNames": [f"projects/{PROJECT}"], "pageSize": 1})

@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.report_parse import parse_markdown  # noqa: E402
-from tools.report_render import render_markdown  # noqa: E402
-from tools.report_validate import validate  # noqa: E402
+from tools.report.parse import parse_markdown  # noqa: E402
+from tools.report.render import render_markdown  # noqa: E402
+from tools.report.validate import validate  # noqa: E402
 
 SEED = (ROOT / "tests" / "fixtures" / "sample-run-sitebookify.md").read_text(encoding="utf-8")
 

@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.gcp_clients import ENDPOINT_ENV  # noqa: E402
 from tools.replay.server import ReplayServer  # noqa: E402
+from tools.sources.gcp_clients import ENDPOINT_ENV  # noqa: E402
 from tools.timewindow import format_time  # noqa: E402
 
 SEED = 4
@@ -108,8 +108,8 @@ def main() -> int:
     parser.add_argument("--revisions", type=int, default=20)
     parser.add_argument("--hours", type=int, default=24)
     args = parser.parse_args()
-    from tools.cloud_monitoring import fetch_metrics
-    from tools.revision_timeline import revision_timeline
+    from tools.sources.monitoring import fetch_metrics
+    from tools.sources.run.revision_timeline import revision_timeline
 
     with tempfile.TemporaryDirectory() as tmp:
         case = Path(tmp) / "case"

@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tools.code_patterns import load_catalog  # noqa: E402
-from tools.scan_repo import rg_command, scan_tree  # noqa: E402
+from tools.scan.code.patterns import load_catalog  # noqa: E402
+from tools.scan.code.scan_repo import rg_command, scan_tree  # noqa: E402
 
 PLAIN = {
     "rs": "pub fn f{n}(x: u32) -> u32 {{\n    let y = x + {n};\n    y * 2\n}}\n",

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-import tools.investigate_sources as sources
+import tools.collect as sources
+from tools.analysis.ranking import failure_signs, rank
 from tools.investigate import investigate
-from tools.ranking import failure_signs, rank
 
 PROJECT, SERVICE = "busy-proj", "api"
 

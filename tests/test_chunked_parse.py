@@ -6,10 +6,10 @@ import dataclasses
 import re
 from pathlib import Path
 
-from tools.code_patterns import load_catalog
-from tools.enclosing_symbol import SourceFile
-from tools.scan_repo import scan_tree
-from tools.source_chunks import chunk_starts
+from tools.scan.code.chunks import chunk_starts
+from tools.scan.code.patterns import load_catalog
+from tools.scan.code.scan_repo import scan_tree
+from tools.scan.code.symbols import SourceFile
 
 FILLER = 700  # functions of filler: every generated file is well over the 16 KiB chunking threshold
 

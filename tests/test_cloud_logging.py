@@ -11,8 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tools import cloud_logging
-from tools.cloud_logging import (
+from tools.errors import InputError, ToolError, UsageError
+from tools.replay.logging_api import ROUTE
+from tools.replay.server import ReplayServer
+from tools.sources.gcp_clients import logging_client
+from tools.sources.logging import cloud_logging as cloud_logging
+from tools.sources.logging.cloud_logging import (
     ATTEMPTS,
     RateLimiter,
     fetch_logs,
@@ -21,10 +25,6 @@ from tools.cloud_logging import (
     normalize_entry,
     query_logs,
 )
-from tools.errors import InputError, ToolError, UsageError
-from tools.gcp_clients import logging_client
-from tools.replay.logging_api import ROUTE
-from tools.replay.server import ReplayServer
 
 sys.path.insert(0, str(Path(__file__).parent))
 from logfixture import EXECUTION, JOB, NEW_REV, OLD_REV, PROJECT, REGION, SERVICE, make_entries, write_case  # noqa: E402

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tools import cloud_run
 from tools.errors import InputError, UsageError
-from tools.gcp_clients import ENDPOINT_ENV
 from tools.replay.server import ReplayServer
+from tools.sources.gcp_clients import ENDPOINT_ENV
+from tools.sources.run import cloud_run as cloud_run
 
 CASE = Path(__file__).parent / "fixtures" / "run" / "case"
 P, R = "demo", "us-central1"
@@ -150,7 +150,7 @@ def test_cli_json_against_the_replay_server(server):
 
 
 def test_replay_pages_lists_the_way_the_client_follows_them(server):
-    from tools.gcp_clients import run_client
+    from tools.sources.gcp_clients import run_client
 
     before = server.count("run.revisions.list")
     parent = "projects/demo/locations/us-central1/services/checkout"

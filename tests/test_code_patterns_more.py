@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tools.code_patterns import parse_catalog
 from tools.errors import InputError
-from tools.scan_repo import scan_repo
+from tools.scan.code.patterns import parse_catalog
+from tools.scan.code.scan_repo import scan_repo
 
 
 def _scan(root: Path, files: dict[str, str], categories: set[str]) -> set[tuple[str, str, str]]:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from tools.dependency_logs import cloudsql_filter, cloudsql_instances, database_id
 from tools.investigate import investigate
-from tools.run_settings import settings
+from tools.sources.logging.dependency_logs import cloudsql_filter, cloudsql_instances, database_id
+from tools.sources.run.settings import settings
 
 PROJECT, REGION, SERVICE = "shop-prod", "us-central1", "orders"
 CONN = f"{PROJECT}:{REGION}:orders-db"

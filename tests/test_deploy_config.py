@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tools.cli import main as crobs
-from tools.deploy_common import convert
-from tools.deploy_config import scan_deploy_config
-from tools.deploy_terraform import evaluate, literal
 from tools.errors import InputError
+from tools.scan.deploy_config.common import convert
+from tools.scan.deploy_config.scan import scan_deploy_config
+from tools.scan.deploy_config.terraform import evaluate, literal
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "tests" / "fixtures" / "repos" / "deploy"
@@ -233,7 +233,7 @@ def test_folded_yaml_run_steps_and_set_env_vars_semantics(tmp_path):
         "          --set-env-vars FLAGS=a,b,MODE=prod\n"
         "      - run: echo done\n"
     )
-    from tools.deploy_config import scan_deploy_config
+    from tools.scan.deploy_config.scan import scan_deploy_config
 
     settings = {s["setting"]: s for s in scan_deploy_config(str(tmp_path))["settings"]}
     assert settings["timeout_seconds"]["value"] == 300
@@ -249,7 +249,7 @@ def test_secret_grant_without_depends_on_is_reported_at_the_grant(tmp_path):
                '  template {\n    containers {\n      image = "i"\n      env {\n        name = "TOKEN"\n'
                '        value_source {\n          secret_key_ref {\n            secret = "s"\n'
                '            version = "latest"\n          }\n        }\n      }\n    }\n  }\n}\n')
-    from tools.deploy_config import scan_deploy_config
+    from tools.scan.deploy_config.scan import scan_deploy_config
 
     (tmp_path / "main.tf").write_text(grant + service.replace("{depends}", ""))
     found = [s for s in scan_deploy_config(str(tmp_path))["settings"] if s["setting"] == "secret_iam_unordered"]
@@ -268,7 +268,7 @@ def test_cloud_build_deploy_before_the_final_images_push(tmp_path):
              "  - id: deploy\n    name: gcr.io/google.com/cloudsdktool/cloud-sdk:slim\n    entrypoint: gcloud\n"
              f"    args:\n      - run\n      - deploy\n      - app\n      - --image={image}\n"
              f"images:\n  - {image}\n")
-    from tools.deploy_config import scan_deploy_config
+    from tools.scan.deploy_config.scan import scan_deploy_config
 
     (tmp_path / "cloudbuild.yaml").write_text(build.replace("{push}", ""))
     found = [s for s in scan_deploy_config(str(tmp_path))["settings"] if s["setting"] == "image_pushed_after_deploy"]
@@ -282,7 +282,7 @@ def test_cloud_build_deploy_before_the_final_images_push(tmp_path):
 def test_a_service_named_by_a_variable_is_resolved_from_the_file():
     """`gcloud run deploy "$BACKEND_SERVICE"` in a workflow whose env block names it: the settings belong to
     that service, not to a literal `$BACKEND_SERVICE` that matches no target and gets them excluded."""
-    from tools.deploy_gcloud import resolve_name, scan_gcloud, variables
+    from tools.scan.deploy_config.gcloud import resolve_name, scan_gcloud, variables
 
     workflow = """env:
   BACKEND_SERVICE: orbis-api
@@ -309,8 +309,8 @@ jobs:
 def test_gunicorn_worker_timeout_is_read_from_the_start_command_with_its_default():
     """Point 6: gunicorn kills a request after 30 s unless told otherwise; that is a cause only below Cloud
     Run's timeout, which the evidence step decides."""
-    from tools.deploy_dockerfile import scan_dockerfile
-    from tools.evidence import build_items
+    from tools.analysis.evidence.build import build_items
+    from tools.scan.deploy_config.dockerfile import scan_dockerfile
 
     settings, _ = scan_dockerfile("Dockerfile", "FROM python:3.12\nCMD exec gunicorn --bind :$PORT app:app\n")
     (default,) = [s for s in settings if s["setting"] == "worker_timeout_seconds"]

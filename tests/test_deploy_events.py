@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from tools.deploy_events import classify, fetch_deploy_events, summarize_events
 from tools.errors import UsageError
-from tools.gcp_clients import ENDPOINT_ENV
 from tools.replay.server import ReplayServer
+from tools.sources.deploy_events import classify, fetch_deploy_events, summarize_events
+from tools.sources.gcp_clients import ENDPOINT_ENV
 
 CASE = Path(__file__).parent / "fixtures" / "run" / "case"
 P, R = "demo", "us-central1"

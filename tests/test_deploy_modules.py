@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.deploy_config import scan_deploy_config
+from tools.scan.deploy_config.scan import scan_deploy_config
 
 MODULE_TF = """\
 locals {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.deploy_config import scan_deploy_config
-from tools.deploy_pulumi import variable_default
-from tools.evidence import build_items
-from tools.ranking import rank
+from tools.analysis.evidence.build import build_items
+from tools.analysis.ranking import rank
+from tools.scan.deploy_config.pulumi import variable_default
+from tools.scan.deploy_config.scan import scan_deploy_config
 
 WINDOW = {"start": "2026-02-12T00:00:00Z", "end": "2026-02-12T01:00:00Z"}
 
@@ -132,7 +132,7 @@ def test_a_project_main_directory_is_scanned(tmp_path):
 
 
 def test_an_oom_cites_the_memory_limit_and_the_fix_names_the_definition_live_agrees_with(tmp_path):
-    from tools.fix_plan import setting_values
+    from tools.analysis.fix_plan import setting_values
 
     end = "        ),\n    ),\n)"
     other = (PY_SERVICE % "5Gi").replace(end, "            container_concurrency=3,\n" + end)

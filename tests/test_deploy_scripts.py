@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tools.deploy_config import scan_deploy_config
-from tools.deploy_gcloud import scan_gcloud
-from tools.deploy_scripts import is_shell_script
-from tools.evidence import build_items
-from tools.ranking import rank
-from tools.report_build import build_report
-from tools.revision_settings import symptom_revision_settings
+from tools.analysis.evidence.build import build_items
+from tools.analysis.ranking import rank
+from tools.report.build import build_report
+from tools.scan.deploy_config.gcloud import scan_gcloud
+from tools.scan.deploy_config.scan import scan_deploy_config
+from tools.scan.deploy_config.scripts import is_shell_script
+from tools.sources.run.revision_settings import symptom_revision_settings
 
 START = datetime(2026, 2, 12, 0, 0, tzinfo=UTC)
 END = datetime(2026, 2, 12, 1, 0, tzinfo=UTC)
@@ -180,7 +180,7 @@ def test_a_missing_secret_cites_the_env_entry_on_service_and_revision_and_the_de
 
 
 def test_npm_as_pid1_is_a_shutdown_mechanism_and_silences_the_handler_it_cuts_off(tmp_path):
-    from tools.deploy_dockerfile import scan_dockerfile
+    from tools.scan.deploy_config.dockerfile import scan_dockerfile
 
     settings, _ = scan_dockerfile("Dockerfile", 'FROM node:20\nWORKDIR /app\nCMD ["npm", "start"]\n')
     launcher = _by(settings)["pid1_launcher"]
@@ -282,7 +282,7 @@ def test_dev_container_fixture_and_test_harness_files_are_not_deployed_config(tm
 
 
 def test_a_declaring_line_rides_along_without_taking_a_symptoms_row():
-    from tools.report_build import PER_CANDIDATE, select_evidence
+    from tools.report.build import PER_CANDIDATE, select_evidence
 
     def item(id_, strength=1.0, **attrs):
         return {"id": id_, "type": "setting", "strength": strength, "attrs": attrs, "excluded": None}
@@ -329,7 +329,7 @@ gcloud run deploy api "${args[@]}" $RUN_FLAGS
 
 
 def test_gunicorns_timeout_is_judged_only_when_its_value_is_known():
-    from tools.deploy_dockerfile import scan_dockerfile
+    from tools.scan.deploy_config.dockerfile import scan_dockerfile
 
     def timeout(text: str):
         setting = _by(scan_dockerfile("Dockerfile", text)[0]).get("worker_timeout_seconds")

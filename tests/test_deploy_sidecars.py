@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.deploy_config import scan_deploy_config
-from tools.evidence import build_items
-from tools.ranking import rank
+from tools.analysis.evidence.build import build_items
+from tools.analysis.ranking import rank
+from tools.scan.deploy_config.scan import scan_deploy_config
 
 WINDOW = {"start": "2026-02-12T00:00:00Z", "end": "2026-02-12T01:00:00Z"}
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tools.build_scope import build_scope, not_deployed
-from tools.scan_repo import scan_repo
+from tools.scan.code.build_scope import build_scope, not_deployed
+from tools.scan.code.scan_repo import scan_repo
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
@@ -183,7 +183,7 @@ def test_a_memory_holder_in_a_helper_is_cited_at_its_call_site_too(tmp_path):
 
 
 def test_a_frame_under_the_buildpack_app_root_resolves_into_the_build_source_directory(tmp_path):
-    from tools.stack_frames import RepoIndex
+    from tools.analysis.stack_frames import RepoIndex
 
     repo = _write(tmp_path, {"webhook/main.py": "import os\nimport vertexai\n", "main.tf": "x\n"})
     index = RepoIndex(repo)
@@ -267,7 +267,7 @@ def _shared_tree(tmp_path: Path, extra: str = "") -> Path:
 
 
 def test_the_start_command_module_and_its_imports_are_what_runs(tmp_path):
-    from tools.entry_imports import entry_module
+    from tools.scan.code.entry_imports import entry_module
 
     assert entry_module("exec uvicorn --port $PORT svc.worker.handler:app") == ("module", "svc.worker.handler")
     assert entry_module('["python", "-m", "mcp_server.server"]') == ("module", "mcp_server.server")

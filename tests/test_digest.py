@@ -7,7 +7,13 @@ import random
 
 import pytest
 
-from tools.digest import DigestBuilder, analyze_entries, analyze_jsonl, digest_tokens, render_digest_text
+from tools.analysis.digest.analyze import (
+    DigestBuilder,
+    analyze_entries,
+    analyze_jsonl,
+    digest_tokens,
+    render_digest_text,
+)
 from tools.errors import InputError
 
 

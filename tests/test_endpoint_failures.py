@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tools.endpoint_failures import handler_failure_rate, path_stats, words
-from tools.evidence import build_items
+from tools.analysis.endpoint_failures import handler_failure_rate, path_stats, words
+from tools.analysis.evidence.build import build_items
 
 
 def _request(n: int, path: str, status: int) -> dict:

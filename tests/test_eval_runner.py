@@ -10,7 +10,7 @@ import shutil
 import pytest
 import yaml
 
-from tools.eval_runner import main
+from tools.evaluation.runner import main
 from tools.paths import ROOT
 
 SAMPLE = ROOT / "evals" / "cases" / "sitebookify-sample"

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from tools.eval_runner import below_thresholds, find_cases, format_table
-from tools.eval_score import resolve_ref, score_report, summarize
+from tools.evaluation.runner import below_thresholds, find_cases, format_table
+from tools.evaluation.score import resolve_ref, score_report, summarize
 
 SERVICE = "projects/demo/locations/us-central1/services/api"
 

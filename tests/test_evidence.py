@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.evidence import build_items, setting_number
+from tools.analysis.evidence.build import build_items, setting_number
 
 WINDOW = {"start": "2026-02-12T00:00:00Z", "end": "2026-02-12T01:00:00Z"}
 
@@ -127,7 +127,7 @@ def test_a_revision_that_never_became_ready_is_evidence_not_an_idle_revision():
 
 
 def test_failed_revisions_are_those_created_for_the_window_that_never_became_ready():
-    from tools.run_history import failed_revisions
+    from tools.sources.run.history import failed_revisions
 
     revisions = [
         {"name": "p/revisions/app-003", "short_name": "app-003", "ready": False, "create_time": "2026-02-12T00:20:00Z"},

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tools.evidence import build_items
-from tools.evidence_changes import change_items
-from tools.ranking import rank
-from tools.run_history import revision_changes
+from tools.analysis.evidence.build import build_items
+from tools.analysis.evidence.changes import change_items
+from tools.analysis.ranking import rank
+from tools.sources.run.history import revision_changes
 
 BASE = "projects/p/locations/r/services/api/revisions"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.evidence import build_items
+from tools.analysis.evidence.build import build_items
 
 WINDOW = {"start": "2026-02-12T00:00:00Z", "end": "2026-02-12T01:00:00Z"}
 

@@ -1,6 +1,6 @@
 """Point 6: the address the application announces at start, against the container port Cloud Run probes."""
 
-from tools.evidence_listen import announced, listen_items
+from tools.analysis.evidence.listen import announced, listen_items
 
 
 def _line(message: str, revision: str = "api-00002", kind: str = "stderr", ref: str = "x") -> dict:
@@ -39,7 +39,7 @@ def test_an_app_that_also_announces_the_container_port_is_fine():
 
 def test_a_localhost_banner_from_a_revision_that_served_requests_is_not_a_bind_failure():
     """Node/Hono print "listening on http://localhost:8080" while bound to every interface."""
-    from tools.evidence import build_items
+    from tools.analysis.evidence.build import build_items
 
     served = {"timestamp": "2026-02-12T00:11:00Z", "insert_id": "r", "raw_ref": "run.googleapis.com/requests#r",
               "log_kind": "requests", "resource": {"service_name": "app", "revision_name": "api-00002"},

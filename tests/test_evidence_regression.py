@@ -3,10 +3,10 @@ revision, compared with the revision before it, is a runtime symptom of `bad-dep
 
 from __future__ import annotations
 
-from tools.evidence import build_items
-from tools.evidence_regression import regression_items
-from tools.ranking import rank
-from tools.signatures import match_records
+from tools.analysis.evidence.build import build_items
+from tools.analysis.evidence.regression import regression_items
+from tools.analysis.ranking import rank
+from tools.analysis.signatures import match_records
 
 WINDOW = {"start": "2026-08-03T13:00:00Z", "end": "2026-08-03T14:00:00Z"}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.execution_environment import assess, environment_items
-from tools.ranking import rank
-from tools.rules import load_rules
-from tools.run_settings import settings, volume_kinds
+from tools.analysis.evidence.execution_environment import assess, environment_items
+from tools.analysis.ranking import rank
+from tools.analysis.rules import load_rules
+from tools.sources.run.settings import settings, volume_kinds
 
 SERVICE = "projects/p/locations/r/services/svc"
 MEMORY_VOLUME = [{"name": "tmp", "emptyDir": {"medium": "MEMORY", "sizeLimit": "64Mi"}}]
@@ -64,7 +64,7 @@ def test_mismatch_with_failed_revisions_ranks_first_and_cites_the_template_setti
 def test_a_gen1_sensitive_volume_with_wedged_instances_points_at_the_environment() -> None:
     from test_instance_timeline import _rec
 
-    from tools.instance_timeline import timeline_items
+    from tools.analysis.evidence.instance_timeline import timeline_items
 
     cloudsql = [{"name": "cloudsql", "cloudSqlInstance": {"instances": ["p:r:db"]}}]
     revisions = [_revision("svc-00012-b", "2026-01-01T09:00:00Z", True, "EXECUTION_ENVIRONMENT_GEN1", cloudsql)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tools.stack_frames import locate_errors
+from tools.analysis.stack_frames import locate_errors
 
 GO = """package openrtb
 

@@ -6,7 +6,7 @@ import string
 
 import yaml
 
-from tools.fix_plan import _Values, fix_plan, load_remediation, load_targets
+from tools.analysis.fix_plan import _Values, fix_plan, load_remediation, load_targets
 from tools.paths import DATA
 
 TARGET = {"project_id": None, "region": None, "target_type": "service", "target_name": "sitebookify"}

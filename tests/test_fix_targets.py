@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tools.fix_plan import fix_plan, load_targets
-from tools.fix_targets import memory_mi, memory_text, target_values
+from tools.analysis.fix_plan import fix_plan, load_targets
+from tools.analysis.fix_targets import memory_mi, memory_text, target_values
 
 TARGET = {"project_id": "p", "region": "r", "target_type": "service", "target_name": "api"}
 

@@ -4,10 +4,10 @@ from turning a quiet window into an incident."""
 
 from __future__ import annotations
 
-from tools.evidence import build_items
-from tools.ranking import dismissed_items, rank
-from tools.report_build import rationale
-from tools.signatures import match_records
+from tools.analysis.evidence.build import build_items
+from tools.analysis.ranking import dismissed_items, rank
+from tools.analysis.signatures import match_records
+from tools.report.build import rationale
 
 WINDOW = {"start": "2026-02-12T00:00:00Z", "end": "2026-02-12T01:00:00Z"}
 TARGET = {"target_name": "web"}
@@ -125,7 +125,7 @@ def test_a_local_port_refusing_for_many_minutes_is_a_dependency_that_is_down():
 
 
 def test_healthy_figures_name_the_failure_signs_instead_of_claiming_a_clean_window():
-    from tools.ranking import healthy_figures
+    from tools.analysis.ranking import healthy_figures
 
     text = healthy_figures([], ["failed deploy (cloudaudit.googleapis.com/activity#d1)"])["en"]
     assert "not a clean window: failed deploy" in text and "no failed deploy" not in text

@@ -8,8 +8,8 @@ means each instance was saturated by the requests it held, not that no instance 
 
 from __future__ import annotations
 
-from tools.evidence_scale import scale_items
-from tools.rules import evaluate, match_clause
+from tools.analysis.evidence.scale import scale_items
+from tools.analysis.rules import evaluate, match_clause
 
 
 def _metrics(counts: list[int], state: str = "active") -> dict:
@@ -108,7 +108,7 @@ def _line(insert_id: str, message: str) -> dict:
 
 
 def test_a_pool_acquire_timeout_is_read_as_the_pool_not_a_network_timeout():
-    from tools.signatures import match_records
+    from tools.analysis.signatures import match_records
 
     lines = [_line("a", "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, "
                         "connection timed out, timeout 30.00"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tools.instance_timeline import build_timelines, symptoms, timeline_items
-from tools.ranking import rank
-from tools.rules import load_rules
+from tools.analysis.evidence.instance_timeline import build_timelines, symptoms, timeline_items
+from tools.analysis.ranking import rank
+from tools.analysis.rules import load_rules
 
 T0 = datetime(2026, 1, 1, 10, 0, 0, tzinfo=UTC)
 
@@ -99,7 +99,7 @@ def test_slow_requests_on_warm_instances_are_split_from_starting_ones() -> None:
 
 
 def _setting(name: str, value: Any) -> dict[str, Any]:
-    from tools.evidence import setting_items
+    from tools.analysis.evidence.build import setting_items
 
     return setting_items([{"setting": name, "value": value, "is_default": False, "source": "cloud_run_service",
                            "raw_ref": f"projects/p/locations/r/services/svc#{name}", "origin": "api",
@@ -126,7 +126,7 @@ def test_start_up_explains_timeouts_on_instances_whose_probe_passed_too_early() 
     for inst in ("i1", "i2"):
         records += [_rec(5 + i, inst, status=504, latency_ms=300_000) for i in range(4)]
         records += [_rec(200, inst, "Application startup complete.", kind="stderr")]
-    from tools.evidence_runtime import request_items
+    from tools.analysis.evidence.runtime import request_items
 
     items = timeline_items(records, "svc") + request_items(records, "svc")
     ranked = rank(items, load_rules(), limit=20)
@@ -159,7 +159,7 @@ def test_starting_failures_on_normally_fast_routes_are_the_first_examples() -> N
 
 
 def test_a_tcp_startup_probe_is_cited_beside_a_cold_start_whose_probe_passed_too_early() -> None:
-    from tools.evidence_runtime import request_items
+    from tools.analysis.evidence.runtime import request_items
 
     records = []
     for inst in ("i1", "i2"):

@@ -16,7 +16,7 @@ import pytest
 from tools.cli import main
 from tools.investigate import format_investigation, investigate
 from tools.paths import ROOT
-from tools.report_validate import validate
+from tools.report.validate import validate
 
 CASE = ROOT / "evals" / "cases" / "sitebookify-sample"
 _REPO_REF = re.compile(r"^[^#\s]+:\d+$")

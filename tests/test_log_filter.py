@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tools.log_filter import And, FilterError, Global, Not, Or, compile_filter, parse, time_bounds, time_key
 from tools.replay.logging_api import LogStore, answer
 from tools.replay.server import ReplayServer
+from tools.sources.logging.filter import And, FilterError, Global, Not, Or, compile_filter, parse, time_bounds, time_key
 
 sys.path.insert(0, str(Path(__file__).parent))
 from logfixture import make_entries, write_case  # noqa: E402

@@ -1,7 +1,7 @@
 """Structured payloads as real loggers write them: the text includes the error, the level becomes severity."""
 
-from tools.log_entries import normalize_entry
-from tools.log_payload import payload_severity, payload_text
+from tools.sources.logging.entries import normalize_entry
+from tools.sources.logging.payload import payload_severity, payload_text
 
 
 def _entry(payload, severity=None):

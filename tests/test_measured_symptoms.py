@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tools.evidence import build_items
-from tools.ranking import rank
-from tools.report_build import current_status
-from tools.signatures import match_records
+from tools.analysis.evidence.build import build_items
+from tools.analysis.ranking import rank
+from tools.analysis.signatures import match_records
+from tools.report.build import current_status
 
 WINDOW = {"start": "2026-02-12T00:00:00Z", "end": "2026-02-12T02:00:00Z"}
 
@@ -124,7 +124,7 @@ def test_a_private_address_timing_out_without_vpc_egress_is_the_environment():
 
 
 def test_vpc_egress_is_read_from_the_job_template():
-    from tools.run_settings import settings
+    from tools.sources.run.settings import settings
 
     job = {"name": "projects/p/locations/l/jobs/migrate", "template": {"template": {
         "vpcAccess": {"egress": "PRIVATE_RANGES_ONLY", "networkInterfaces": [{"network": "default"}]},

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from tools import cloud_monitoring
-from tools.cloud_monitoring import bucket_bounds, combine, fetch_metrics, percentile
 from tools.errors import UsageError
-from tools.gcp_clients import ENDPOINT_ENV
 from tools.replay.monitoring_api import parse_filter
 from tools.replay.server import ReplayServer
+from tools.sources import monitoring as cloud_monitoring
+from tools.sources.gcp_clients import ENDPOINT_ENV
+from tools.sources.monitoring import bucket_bounds, combine, fetch_metrics, percentile
 
 CASE = Path(__file__).parent / "fixtures" / "run" / "case"
 P, R = "demo", "us-central1"

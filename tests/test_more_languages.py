@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.scan_repo import scan_repo
+from tools.scan.code.scan_repo import scan_repo
 
 SOURCES = {
     "app/jobs/report.rb": "class ReportJob\n  def enqueue(id)\n    # Thread.new in a comment is not code\n"

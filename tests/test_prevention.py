@@ -11,9 +11,9 @@ import yaml
 from google.cloud.logging_v2.types import LogMetric
 from google.cloud.monitoring_v3 import AlertPolicy
 
+from tools.analysis.prevention import alert_artifacts, emit_alerts, prevention_plan
 from tools.errors import UsageError
 from tools.paths import DATA
-from tools.prevention import alert_artifacts, emit_alerts, prevention_plan
 
 TAXONOMY = [row["label"] for row in yaml.safe_load((DATA / "root_causes.yaml").read_text())["labels"]]
 PLANNED = [lb for lb in TAXONOMY if lb != "other"]

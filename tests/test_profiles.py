@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tools.errors import InputError, UsageError
-from tools.profiles import list_profiles, load_profile, matches_service, validate_profile
+from tools.scan.profiles import list_profiles, load_profile, matches_service, validate_profile
 
 
 def test_generic_is_the_default_and_empty():

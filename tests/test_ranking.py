@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from tools.evidence import build_items
-from tools.ranking import rank
+from tools.analysis.evidence.build import build_items
+from tools.analysis.ranking import rank
 
 WINDOW = {"start": "2026-02-12T00:00:00Z", "end": "2026-02-12T01:00:00Z"}
 TARGET = {"target_name": "web"}

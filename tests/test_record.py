@@ -8,10 +8,10 @@ import pytest
 
 from tools.case import load_case
 from tools.cli import main as crobs
-from tools.cloud_logging import fetch_logs
-from tools.redact import MASK, redact_entry
 from tools.replay.logging_api import ROUTE
+from tools.replay.redact import MASK, redact_entry
 from tools.replay.server import ReplayServer
+from tools.sources.logging.cloud_logging import fetch_logs
 
 sys.path.insert(0, str(Path(__file__).parent))
 from logfixture import PROJECT, REGION, SERVICE, make_entries, write_case  # noqa: E402

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tools.evidence import build_items
-from tools.ranking import rank
-from tools.report_build import PER_CANDIDATE, build_report, select_evidence
-from tools.report_validate import validate
+from tools.analysis.evidence.build import build_items
+from tools.analysis.ranking import rank
+from tools.report.build import PER_CANDIDATE, build_report, select_evidence
+from tools.report.validate import validate
 
 START = datetime(2026, 2, 12, 0, 0, tzinfo=UTC)
 END = datetime(2026, 2, 12, 1, 0, tzinfo=UTC)

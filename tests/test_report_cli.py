@@ -7,8 +7,8 @@ import pytest
 
 from tools.cli import main
 from tools.errors import InputError
-from tools.report_io import load_report, write_report_files
-from tools.report_parse import parse_markdown
+from tools.report.io import load_report, write_report_files
+from tools.report.parse import parse_markdown
 
 SEED_PATH = Path(__file__).parent / "fixtures" / "sample-run-sitebookify.md"
 SEED = SEED_PATH.read_text(encoding="utf-8")
@@ -78,7 +78,7 @@ def test_missing_file_and_directory(capsys, tmp_path):
 def test_special_and_oversized_files(capsys, tmp_path, monkeypatch):
     code, _, err = run(capsys, "validate", "/dev/zero")
     assert (code, err) == (2, "crobs: error: /dev/zero: not a regular file, expected a JSON or Markdown report\n")
-    monkeypatch.setattr("tools.report_io.MAX_REPORT_BYTES", 100)
+    monkeypatch.setattr("tools.report.io.MAX_REPORT_BYTES", 100)
     code, _, err = run(capsys, "parse", SEED_PATH)
     assert (code, err) == (2, f"crobs: error: {SEED_PATH}: larger than 100 bytes, too large for a report\n")
 

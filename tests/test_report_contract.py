@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from tools.errors import InputError
 from tools.paths import ROOT
-from tools.report_parse import parse_markdown
-from tools.report_render import render_markdown
-from tools.report_validate import root_cause_labels, validate
+from tools.report.parse import parse_markdown
+from tools.report.render import render_markdown
+from tools.report.validate import root_cause_labels, validate
 
 SEED = (Path(__file__).parent / "fixtures" / "sample-run-sitebookify.md").read_text(encoding="utf-8")
 

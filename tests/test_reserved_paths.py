@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.evidence import build_items
-from tools.evidence_reserved_paths import config_items, documented_settings, is_reserved, markdown_code
-from tools.ranking import rank
+from tools.analysis.evidence.build import build_items
+from tools.analysis.evidence.reserved_paths import config_items, documented_settings, is_reserved, markdown_code
+from tools.analysis.ranking import rank
 
 WINDOW = {"start": "2026-03-01T10:00:00Z", "end": "2026-03-01T12:00:00Z"}
 SERVICE = "projects/p/locations/r/services/flow"
@@ -116,7 +116,7 @@ def test_websocket_lifetimes_are_no_slow_requests():
 
 
 def test_the_fix_moves_the_endpoint_where_the_env_is_declared():
-    from tools.fix_plan import fix_plan
+    from tools.analysis.fix_plan import fix_plan
 
     settings = live("docker.io/n8nio/n8n:latest", ["N8N_PORT"]) + [
         {"setting": "image", "value": "docker.io/n8nio/n8n:latest", "raw_ref": "README.md:6",
@@ -137,7 +137,7 @@ def test_a_label_with_two_rules_is_ranked_once():
 
 
 def test_uptime_checks_on_a_reserved_path_are_client_and_condition(tmp_path: Path):
-    from tools.fix_plan import fix_plan
+    from tools.analysis.fix_plan import fix_plan
 
     (tmp_path / "monitoring.tf").write_text("\n".join([
         'resource "google_monitoring_uptime_check_config" "api" {',

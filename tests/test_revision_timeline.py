@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from tools import cloud_run
 from tools.errors import InputError
-from tools.gcp_clients import ENDPOINT_ENV
 from tools.replay.server import ReplayServer
-from tools.revision_timeline import build_timeline, diff_settings, revision_timeline
+from tools.sources.gcp_clients import ENDPOINT_ENV
+from tools.sources.run import cloud_run as cloud_run
+from tools.sources.run.revision_timeline import build_timeline, diff_settings, revision_timeline
 
 CASE = Path(__file__).parent / "fixtures" / "run" / "case"
 RUN = CASE / "run"
@@ -71,7 +71,7 @@ def test_pinned_traffic_and_request_usage():
 
 
 def test_diff_of_identical_settings_is_empty():
-    from tools.run_config import settings
+    from tools.sources.run.config import settings
 
     same = settings(REVS[0], "revision")
     assert diff_settings(same, same) == []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import yaml
 
+from tools.analysis.rules import clause_matches, evaluate, load_rules, match_clause, predicate_matches
 from tools.paths import DATA
-from tools.rules import clause_matches, evaluate, load_rules, match_clause, predicate_matches
 
 
 def item(id_: str, type_: str, source: str = "repository", **attrs):
@@ -155,9 +155,9 @@ def test_evidence_against_a_label_never_also_counts_for_it():
 
 def test_gunicorn_sigkill_after_worker_timeout_does_not_make_memory_the_cause():
     """gunicorn logs "Perhaps out of memory?" for its own kill of a timed-out worker, so it is ambiguous."""
-    from tools.evidence import build_items
-    from tools.ranking import rank
-    from tools.signatures import match_records
+    from tools.analysis.evidence.build import build_items
+    from tools.analysis.ranking import rank
+    from tools.analysis.signatures import match_records
 
     def line(n, text):
         return {"timestamp": f"2026-02-12T00:{10 + n:02d}:00Z", "severity": "ERROR", "log_kind": "stderr",

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from tools.records import SETTING_NAMES
-from tools.run_config import (
+from tools.sources.run.config import (
     conditions,
     duration_seconds,
     is_ready,

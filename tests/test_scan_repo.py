@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from tools.cli import main as crobs
-from tools.code_patterns import load_catalog, parse_catalog
 from tools.errors import InputError
-from tools.scan_repo import format_scan, rg_command, scan_repo
+from tools.scan.code.patterns import load_catalog, parse_catalog
+from tools.scan.code.scan_repo import format_scan, rg_command, scan_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "repos"
@@ -207,7 +207,7 @@ def test_a_big_file_is_searched_and_only_counted_when_it_matches(tmp_path):
 
 
 def test_ignored_is_not_counted_on_a_tree_over_the_limit(tmp_path, monkeypatch):
-    import tools.rg_search as rg_search
+    import tools.scan.rg_search as rg_search
 
     _write(tmp_path / ".gitignore", "gen/\n")
     _write(tmp_path / "gen" / "a.py", "x = 1\n")
@@ -271,7 +271,7 @@ def test_cli_bad_path_exits_2_with_one_line(capsys, tmp_path):
 
 def test_literal_prefilter_never_hides_a_regex_match():
     """The literal prefilter (Catalog.candidates) may only skip patterns whose regex could not match the line."""
-    from tools.literals import literal_prefilter
+    from tools.scan.code.literals import literal_prefilter
 
     assert literal_prefilter("SIGTERM|with_graceful") == (b"SIGTERM", b"with_graceful")
     assert literal_prefilter(r"\bfoo\s*\(") == (b"foo",)
@@ -319,7 +319,7 @@ def test_handler_registrations_across_frameworks():
 
 
 def test_enclosing_symbol_for_a_path_and_line():
-    from tools.enclosing_symbol import enclosing_symbol
+    from tools.scan.code.symbols import enclosing_symbol
 
     assert enclosing_symbol("src/app/queue.rs", 29, str(SITEBOOKIFY)) == "InProcessQueue::spawn"
     assert enclosing_symbol("src/app/queue.rs", 1, str(SITEBOOKIFY)) is None

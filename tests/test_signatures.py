@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from tools.analysis.signatures import MAX_EXAMPLES, SignatureMatcher, load_signatures, match_records, required_literals
 from tools.errors import InputError
 from tools.paths import DATA
-from tools.signatures import MAX_EXAMPLES, SignatureMatcher, load_signatures, match_records, required_literals
 
 SIGS = load_signatures()
 MATCHER = SignatureMatcher(SIGS)
@@ -169,7 +169,7 @@ def test_prescreen_uses_required_fragments_for_every_signature():
 
 def test_a_2xx_request_cloud_run_logged_at_warning_is_read():
     """A stream cut by a shutdown is logged as a 200 with "Truncated response body" at WARNING."""
-    from tools.signatures import SignatureMatcher
+    from tools.analysis.signatures import SignatureMatcher
 
     matcher = SignatureMatcher()
     text = ("Truncated response body. Usually implies that the request timed out or the application exited "
@@ -181,7 +181,7 @@ def test_a_2xx_request_cloud_run_logged_at_warning_is_read():
 
 def test_gvisor_syscall_warnings_are_context_not_a_symptom():
     """gVisor's own text says it is very likely safe to ignore: a sign of gen1, not a failure."""
-    from tools.signatures import load_signatures
+    from tools.analysis.signatures import load_signatures
 
     (sig,) = [s for s in load_signatures() if s["id"] == "GEN1_UNSUPPORTED_SYSCALL"]
     assert sig["context"] is True

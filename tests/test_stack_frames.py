@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.error_line import error_line
-from tools.evidence import build_items
-from tools.ranking import rank
-from tools.stack_frames import RepoIndex, extract_frames, locate_errors
+from tools.analysis.error_line import error_line
+from tools.analysis.evidence.build import build_items
+from tools.analysis.ranking import rank
+from tools.analysis.stack_frames import RepoIndex, extract_frames, locate_errors
 
 PY_TRACE = (
     "Exception in ASGI application\nTraceback (most recent call last):\n"
@@ -113,7 +113,7 @@ def test_locate_errors_groups_by_the_innermost_application_frame(tmp_path):
 def test_a_frame_is_cited_by_the_candidate_its_error_lines_support(tmp_path):
     repo = _repo(tmp_path)
     records = [_record(PY_TRACE, n) for n in range(3)] + [_record(NODE_TRACE, 5, service="other")]
-    from tools.signatures import match_records
+    from tools.analysis.signatures import match_records
 
     items = build_items({
         "target": {"target_name": "api"}, "window": {"start": "2026-02-12T00:00:00Z", "end": "2026-02-12T01:00:00Z"},

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from test_instance_timeline import _rec, _setting
 
-from tools.instance_timeline import timeline_items
-from tools.ranking import rank
-from tools.report_build import select_evidence
-from tools.rules import load_rules
+from tools.analysis.evidence.instance_timeline import timeline_items
+from tools.analysis.ranking import rank
+from tools.analysis.rules import load_rules
+from tools.report.build import select_evidence
 
 
 def _examples(records: list[dict], kind: str) -> list[dict]:

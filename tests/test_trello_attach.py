@@ -13,10 +13,10 @@ from tools.errors import InputError
 from tools.paths import ROOT
 from tools.replay import trello_api
 from tools.replay.server import ReplayServer
-from tools.report_io import load_report
-from tools.report_render import render_markdown
-from tools.trello_attach import attach_report, attachment_name, summary_comment, utf16_len
-from tools.trello_client import TrelloAuthError, TrelloNotFound, TrelloUnavailable
+from tools.report.io import load_report
+from tools.report.render import render_markdown
+from tools.sinks.trello_attach import attach_report, attachment_name, summary_comment, utf16_len
+from tools.sources.trello_client import TrelloAuthError, TrelloNotFound, TrelloUnavailable
 
 CASE = ROOT / "evals" / "cases" / "sitebookify-sample"
 SAMPLE = ROOT / "tests" / "fixtures" / "sample-run-sitebookify.md"
@@ -38,7 +38,7 @@ def shared_server():
 @pytest.fixture
 def server(shared_server, monkeypatch):
     trello_api.reset(shared_server)
-    monkeypatch.setattr("tools.trello_client._sleep", lambda seconds: None)
+    monkeypatch.setattr("tools.sources.trello_client._sleep", lambda seconds: None)
     monkeypatch.setenv("TRELLO_BASE_URL", shared_server.url)
     monkeypatch.setenv("TRELLO_API_KEY", KEY)
     monkeypatch.setenv("TRELLO_TOKEN", TOKEN)

@@ -8,7 +8,7 @@ from tools.errors import UsageError
 from tools.paths import ROOT
 from tools.replay import trello_api
 from tools.replay.server import ReplayServer
-from tools.trello_card import card_evidence, normalize_card, parse_card_ref, read_trello_card, summarize
+from tools.sources.trello_card import card_evidence, normalize_card, parse_card_ref, read_trello_card, summarize
 
 CASE = ROOT / "evals" / "cases" / "sitebookify-sample"
 SHORT = "Xvlu1U1f"
@@ -135,7 +135,7 @@ def test_empty_card_and_missing_anchor_are_named_gaps():
 
 
 def test_unknown_card_is_a_clear_404(server):
-    from tools.trello_client import TrelloNotFound
+    from tools.sources.trello_client import TrelloNotFound
 
     with pytest.raises(TrelloNotFound) as info:
         read_trello_card("https://trello.com/c/Zzzz9999")

@@ -8,8 +8,8 @@ from tools.errors import SourceError, UsageError
 from tools.paths import ROOT
 from tools.replay import trello_api
 from tools.replay.server import ReplayServer, Response
-from tools.trello_card import read_trello_card
-from tools.trello_client import (
+from tools.sources.trello_card import read_trello_card
+from tools.sources.trello_client import (
     TrelloAuthError,
     TrelloNotFound,
     TrelloRateLimited,
@@ -28,7 +28,7 @@ CARD = "https://trello.com/c/Xvlu1U1f"
 def waits(monkeypatch):
     """Backoff waits are recorded, not slept."""
     recorded: list[float] = []
-    monkeypatch.setattr("tools.trello_client._sleep", recorded.append)
+    monkeypatch.setattr("tools.sources.trello_client._sleep", recorded.append)
     return recorded
 
 

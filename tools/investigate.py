@@ -20,8 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tools.errors import ToolError, UsageError
-from tools.investigate_sources import (
+from tools.collect import (
     Progress,
     as_text,
     case_defaults,
@@ -30,6 +29,7 @@ from tools.investigate_sources import (
     collect_repo,
     replay_env,
 )
+from tools.errors import ToolError, UsageError
 from tools.timewindow import format_time, parse_window
 
 DEFAULT_SINCE = "1h"
@@ -113,19 +113,19 @@ def investigate(
 def _analyse(target: dict[str, Any], start: datetime, end: datetime, gcp: dict[str, Any], code: dict[str, Any],
              card: dict[str, Any], gaps: list[dict[str, Any]], lang: str, profile: str | None,
              trello: str | None, window_note: str | None) -> dict[str, Any]:
-    from tools.evidence import build_items
-    from tools.ranking import rank
-    from tools.report_build import build_report
+    from tools.analysis.evidence.build import build_items
+    from tools.analysis.ranking import rank
+    from tools.report.build import build_report
 
     records = gcp.get("records") or []
     hits: list[dict[str, Any]] = []
     located: list[dict[str, Any]] = []
     if records:
-        from tools.signatures import match_records
+        from tools.analysis.signatures import match_records
 
         hits = match_records(records)
         if code.get("repo"):
-            from tools.stack_frames import locate_errors
+            from tools.analysis.stack_frames import locate_errors
 
             located = locate_errors(records, code["repo"])
     bundle = {
@@ -151,8 +151,8 @@ def _analyse(target: dict[str, Any], start: datetime, end: datetime, gcp: dict[s
 def _finish(report: dict[str, Any], out_dir: str, fmt: str, attach: bool, trello: str | None,
             emit_alerts: str | None, progress: Progress) -> dict[str, Any]:
     """Write the files first; only then emit alerts and post to the card (failures there are warnings)."""
-    from tools.report_io import write_report_files
-    from tools.report_render import render_markdown
+    from tools.report.io import write_report_files
+    from tools.report.render import render_markdown
 
     markdown = render_markdown(report)
     result: dict[str, Any] = {"written": False, "format": fmt, "report": report, "markdown": markdown}
@@ -175,11 +175,11 @@ def _emit_alerts(report: dict[str, Any], out_dir: str, progress: Progress) -> li
     labels = [c["label"] for c in report["root_cause_candidates"] if c.get("label")]
     target = report["incident_summary"]["target"]
     try:
-        from tools.prevention import emit_alerts  # type: ignore[import-not-found]
+        from tools.analysis.prevention import emit_alerts  # type: ignore[import-not-found]
 
         return list(emit_alerts(labels, target, out_dir))
     except ImportError:
-        progress.warn("--emit-alerts: this build has no alert emitter (tools.prevention)")
+        progress.warn("--emit-alerts: this build has no alert emitter (tools.analysis.prevention)")
     except (ToolError, OSError) as exc:
         progress.warn(f"--emit-alerts: {exc}")
     return []
@@ -190,7 +190,7 @@ def _attach(report_path: str, card: str | None, progress: Progress) -> dict[str,
         progress.warn("--attach: no Trello card (give --trello URL); the report was written but not posted")
         return {"attached": False, "error": "no card"}
     try:
-        from tools.trello_attach import attach_report
+        from tools.sinks.trello_attach import attach_report
 
         with progress.step(f"attaching the report to {card}"):
             outcome = attach_report(report_path, card)

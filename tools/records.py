@@ -100,10 +100,10 @@ SETTING_NAMES = (
     "service_account",
     "cloudsql_instances",  # Cloud SQL connection names (project:region:instance) the revision connects to
     "vpc_egress",  # none | private-ranges-only | all-traffic (Direct VPC or a connector)
-    "service_account_resource",  # Terraform: the google_service_account the service runs as (tools/deploy_iam.py)
+    "service_account_resource",  # Terraform: the google_service_account the service runs as (scan/deploy_config/iam.py)
     "iam_grant",  # Terraform: a role granted to that account (detail: apis, grant_type)
     "image_platform",  # Pulumi: platform an image build pins (None: the build machine's architecture)
-    "sidecar_unordered",  # a sidecar the ingress container does not wait for (tools/deploy_sidecars.py)
+    "sidecar_unordered",  # a sidecar the ingress container does not wait for (tools/scan/deploy_config/sidecars.py)
     "image",
     "command",  # entrypoint / CMD as a string
     "bind_address",  # host a CMD/args binds to, where visible

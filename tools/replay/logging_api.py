@@ -2,7 +2,7 @@
 
 Answers the way the real API does, so the unmodified google-cloud-logging
 client (and our fetch_logs) run against it: the filter is parsed and
-evaluated for real (tools.log_filter), `resourceNames` select projects,
+evaluated for real (tools.sources.logging.filter), `resourceNames` select projects,
 `orderBy` sorts, `pageSize` (default 50, at most 1000) and `pageToken` page.
 A filter it cannot parse, an oversized page or a stale token get HTTP 400
 with a message, as upstream.
@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from tools.log_filter import FilterError, bounds_of, compile_node, parse, time_key
 from tools.replay.server import ReplayServer, Request, Response, google_error
+from tools.sources.logging.filter import FilterError, bounds_of, compile_node, parse, time_key
 
 ROUTE = "logging.entries.list"
 DEFAULT_PAGE_SIZE = 50

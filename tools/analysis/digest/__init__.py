@@ -1,0 +1,4 @@
+"""Log digests: signature hits, message templates, latency, lifecycle and per-minute timelines of a log set.
+
+Takes normalised records (streamed, any size); gives bounded summaries with example refs.
+"""

@@ -1,0 +1,4 @@
+"""Application code: the pattern catalog, ripgrep search, tree-sitter symbols, request paths, build scope.
+
+Takes a checkout; gives findings (category, pattern, enclosing function, handler) at `path:line`.
+"""

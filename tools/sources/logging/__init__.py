@@ -1,0 +1,4 @@
+"""Cloud Logging: the filter language, paged entries.list reads (`cloud_logging` fetches logs), normalised entries.
+
+Takes a project, a filter and a window; gives normalised records and data gaps for what was cut or denied.
+"""

@@ -1,0 +1,247 @@
+"""One paged `entries:list` query: limits, retries with backoff, the per-project quota, data gaps.
+
+Split out of tools/sources/logging/cloud_logging.py, which builds the queries; this is how
+one is run. Pages are requested through the google-cloud-logging client's
+own connection (`Client._connection.api_request`, the same call
+`Client.list_entries` makes) rather than the `list_entries` generator, for
+three reasons the generator cannot meet: it hides the page token, so a 429
+in the middle of a fetch could not resume where it stopped; it rebuilds
+entries as objects whose `to_api_repr()` drops `receiveTimestamp` and
+nanoseconds, and the recorder must write entries exactly as the API
+returned them; and we count calls to stay under the per-project quota (60
+list calls per minute). Auth, endpoint, user agent and the mapping of HTTP
+errors to google.api_core exceptions are the client's.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shlex
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from tools.errors import ToolError, UsageError
+from tools.records import DataGap, LogRecord
+from tools.sources.logging.entries import normalize_entry
+
+PAGE_SIZE = 1000  # the API maximum
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 50_000
+ATTEMPTS = 4  # one call plus three retries per page
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+VIEWER_ROLE = "roles/logging.viewer"
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+class RateLimiter:
+    """At most `per_minute` calls per key in any sliding 60 s (the entries.list quota is per project)."""
+
+    def __init__(
+        self,
+        per_minute: Callable[[], float] | float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self._per_minute = per_minute if callable(per_minute) else (lambda: per_minute)
+        self._clock = clock
+        self._sleep = sleep
+        self._calls: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, key: str) -> float:
+        """Wait until a call is allowed; returns the seconds waited."""
+        waited = 0.0
+        while True:
+            with self._lock:
+                limit = max(1, int(self._per_minute()))
+                now = self._clock()
+                calls = self._calls.setdefault(key, deque())
+                while calls and now - calls[0] >= 60.0:
+                    calls.popleft()
+                if len(calls) < limit:
+                    calls.append(now)
+                    return waited
+                pause = 60.0 - (now - calls[0])
+            self._sleep(pause)
+            waited += pause
+
+
+# Shared by every fetch in this process; CROBS_LOGGING_RPM overrides the budget.
+LIMITER = RateLimiter(lambda: _env_float("CROBS_LOGGING_RPM", 55))
+
+
+def _backoff(attempt: int) -> float:
+    """Full jitter on an exponential base; CROBS_BACKOFF_BASE shrinks it in tests."""
+    base = _env_float("CROBS_BACKOFF_BASE", 1.0)
+    return random.uniform(0, base * (2**attempt))
+
+
+_sleep = time.sleep
+
+
+def _status_of(exc: Exception) -> int | None:
+    code = getattr(exc, "code", None)
+    return int(code) if isinstance(code, int) else None
+
+
+def _one_line(exc: Exception) -> str:
+    message = getattr(exc, "message", None) or str(exc)
+    return " ".join(str(message).split())[:300]
+
+
+class LogFetch:
+    """One paged entries:list query with limits, retries, the quota and data gaps.
+
+    Iterate `pages()` (raw LogEntry dicts, as the API returned them) or
+    `records()` (normalized); afterwards `calls`, `truncated`, `data_gaps`
+    and `fetched` describe what happened. Analysis code can stream a big
+    window this way without holding every record.
+    """
+
+    def __init__(
+        self,
+        project_id: str,
+        filter_text: str,
+        limit: int = DEFAULT_LIMIT,
+        order_by: str = "timestamp asc",
+        subject: str = "Cloud Run logs",
+        bad_filter: type[ToolError] = ToolError,
+    ):
+        if not project_id or not str(project_id).strip():
+            raise UsageError("project_id is empty")
+        self.project_id = str(project_id).strip()
+        self.filter = filter_text
+        self.limit = limit
+        self.order_by = order_by
+        self.subject = subject
+        self.bad_filter = bad_filter
+        self.calls = 0
+        self.fetched = 0
+        self.truncated = False
+        self.data_gaps: list[DataGap] = []
+        self.last_timestamp: str | None = None
+
+    def follow_up(self) -> str:
+        """The exact gcloud command that re-runs this query by hand."""
+        one_line = " ".join(self.filter.split("\n"))
+        return (
+            f"gcloud logging read {shlex.quote(one_line)} --project={shlex.quote(self.project_id)} "
+            f"--limit={self.limit} --format=json"
+        )
+
+    def _gap(self, why: str, follow_up: str | None = None) -> None:
+        where = "before any entry was fetched"
+        if self.fetched:
+            where = f"after {self.calls} page(s), {self.fetched} entries (last timestamp {self.last_timestamp})"
+        missing = self.subject if not self.fetched else f"{self.subject} after {self.last_timestamp}"
+        self.data_gaps.append(
+            {
+                "source": "cloud_logging",
+                "missing_signal": missing,
+                "why_missing": f"{why}; stopped {where}",
+                "follow_up": follow_up or self.follow_up(),
+            }
+        )
+
+    def _call(self, connection: Any, body: dict[str, Any]) -> dict[str, Any] | None:
+        """One page with retries; None when the fetch must stop (a gap was recorded)."""
+        from google.api_core import exceptions as gexc
+        from requests import exceptions as rexc
+
+        last_problem = ""
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                _sleep(_backoff(attempt - 1))
+            LIMITER.acquire(self.project_id)
+            self.calls += 1
+            try:
+                return connection.api_request(
+                    method="POST", path="/entries:list", data=body, timeout=_env_float("CROBS_LOGGING_TIMEOUT", 60.0)
+                )
+            except gexc.Forbidden as exc:
+                self._gap(
+                    f"permission denied reading logs in project {self.project_id} (needs {VIEWER_ROLE}): "
+                    f"{_one_line(exc)}",
+                    f"gcloud projects add-iam-policy-binding {shlex.quote(self.project_id)} "
+                    f"--member=user:YOUR_EMAIL --role={VIEWER_ROLE}",
+                )
+                return None
+            except gexc.Unauthorized as exc:
+                raise ToolError(
+                    "Cloud Logging rejected the credentials (401): run `gcloud auth application-default login`"
+                ) from exc
+            except gexc.NotFound as exc:
+                if not self.fetched:
+                    raise ToolError(
+                        f"Cloud Logging: project {self.project_id!r} not found or not accessible (404); "
+                        "check --project-id"
+                    ) from exc
+                self._gap(f"Cloud Logging answered 404: {_one_line(exc)}")
+                return None
+            except gexc.BadRequest as exc:
+                raise self.bad_filter(f"Cloud Logging rejected the query: {_one_line(exc)}") from exc
+            except gexc.GoogleAPICallError as exc:
+                status = _status_of(exc)
+                last_problem = f"Cloud Logging answered {status or 'an error'}: {_one_line(exc)}"
+                if status not in RETRY_STATUSES:
+                    break
+            except (rexc.ConnectionError, rexc.Timeout) as exc:
+                last_problem = f"Cloud Logging unreachable: {type(exc).__name__}"
+            except ValueError as exc:  # a 2xx that is not JSON: a proxy or captive portal answered
+                self._gap(f"Cloud Logging answered with something that is not JSON ({type(exc).__name__})")
+                return None
+        self._gap(f"{last_problem} (after {ATTEMPTS} attempts with backoff)")
+        return None
+
+    def pages(self) -> Iterator[list[dict[str, Any]]]:
+        from tools.sources.gcp_clients import logging_client
+
+        connection = logging_client(self.project_id)._connection
+        token: str | None = None
+        while self.fetched < self.limit:
+            body: dict[str, Any] = {
+                "resourceNames": [f"projects/{self.project_id}"],
+                "filter": self.filter,
+                "orderBy": self.order_by,
+                "pageSize": min(PAGE_SIZE, self.limit - self.fetched),
+            }
+            if token:
+                body["pageToken"] = token
+            response = self._call(connection, body)
+            if response is None:
+                return
+            entries = [e for e in response.get("entries") or [] if isinstance(e, dict)]
+            entries = entries[: self.limit - self.fetched]
+            self.fetched += len(entries)
+            if entries:
+                self.last_timestamp = entries[-1].get("timestamp") or self.last_timestamp
+            token = response.get("nextPageToken") or None
+            if entries:
+                yield entries
+            if not token:
+                return
+        self.truncated = True
+
+    def records(self) -> Iterator[LogRecord]:
+        for page in self.pages():
+            yield from (normalize_entry(e) for e in page)
+
+    def result(self, records: list[LogRecord]) -> dict[str, Any]:
+        return {
+            "records": records,
+            "filter": self.filter,
+            "calls": self.calls,
+            "truncated": self.truncated,
+            "data_gaps": self.data_gaps,
+        }
+

@@ -1,0 +1,4 @@
+"""Cloud Run Admin API: services, revisions, jobs, executions, tasks, as summaries and canonical settings.
+
+Takes a project, region and name; gives settings with `resource#field` refs, conditions and revision history.
+"""
