@@ -33,6 +33,32 @@ def _json_value(text: str) -> Any:
         raise argparse.ArgumentTypeError(f"not valid JSON: {exc.msg}") from exc
 
 
+def _comma_items(item_type: Any) -> Any:
+    """`--log-kinds system,stdout` as well as `--log-kinds system stdout`: each word may hold a comma list."""
+    def convert(text: str) -> list[Any]:
+        return [item_type(part) for part in str(text).split(",") if part.strip()]
+    return convert
+
+
+class _CommaExtend(argparse.Action):
+    """Extends the list with every comma-separated item, checking choices per item (argparse checks the word)."""
+
+    def __init__(self, *args: Any, choices: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allowed = list(choices) if choices else None
+        if self.allowed:
+            self.metavar = self.metavar or "{" + ",".join(map(str, self.allowed)) + "}"
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        items = [item for group in values for item in group]
+        for item in items:
+            if self.allowed is not None and item not in self.allowed:
+                parser.error(f"argument {option_string}: invalid choice: {item!r} "
+                             f"(choose from {', '.join(map(str, self.allowed))})")
+        setattr(namespace, self.dest, [*(getattr(namespace, self.dest, None) or []), *items])
+
+
 def _add_schema_arguments(parser: argparse.ArgumentParser, tool: Tool) -> None:
     schema = tool.input_schema
     required = set(schema.get("required", []))
@@ -49,7 +75,7 @@ def _add_schema_arguments(parser: argparse.ArgumentParser, tool: Tool) -> None:
             kwargs["action"] = argparse.BooleanOptionalAction
         elif kind == "array":
             item_type = _TYPES.get(prop.get("items", {}).get("type", "string"), str)
-            kwargs.update(action="extend", nargs="+", type=item_type)
+            kwargs.update(action=_CommaExtend, nargs="+", type=_comma_items(item_type))
             if "enum" in prop.get("items", {}):
                 kwargs["choices"] = prop["items"]["enum"]
         elif kind == "object":
@@ -60,6 +86,7 @@ def _add_schema_arguments(parser: argparse.ArgumentParser, tool: Tool) -> None:
         if name in positional:
             if kind == "array":
                 kwargs.pop("action")
+                kwargs["type"] = item_type
                 kwargs["nargs"] = "+" if name in required else "*"
             elif name not in required:
                 kwargs["nargs"] = "?"
