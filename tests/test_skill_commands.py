@@ -4,6 +4,7 @@ a missing `--region`)."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -105,3 +106,21 @@ def test_list_flags_take_commas_as_well_as_spaces(tmp_path, capsys):
     assert bad.value.code == 2
     assert comma == spaced and '"records"' in comma
     assert "invalid choice: 'bogus'" in capsys.readouterr().err
+
+
+def test_query_logs_raw_keeps_the_whole_audit_entry(tmp_path, capsys):
+    """Records drop what analysis does not read; `--raw` returns the entry as the API gave it (issue 15)."""
+    case = CASES / "catalog-deploy-regression"
+    meta = _case(case)
+    argv = ["query-logs", "--project-id", meta["target"]["project_id"], "--filter", 'logName:"cloudaudit"',
+            "--start", str(meta["window"]["start"]), "--end", str(meta["window"]["end"])]
+    with replay_env(str(case)):
+        assert main([*argv, "--json"]) == 0
+        plain = json.loads(capsys.readouterr().out)
+        assert main([*argv, "--raw", "--json"]) == 0
+        raw = json.loads(capsys.readouterr().out)
+        assert main([*argv, "--raw"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+    assert "entries" not in plain and len(raw["entries"]) == len(raw["records"]) == len(plain["records"]) > 0
+    assert any("authenticationInfo" in (e.get("protoPayload") or {}) for e in raw["entries"])
+    assert json.loads(lines[0]) == raw["entries"][0]

@@ -14,6 +14,7 @@ clear error, and a bad window is a usage error (exit 2).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tools.errors import UsageError
@@ -99,8 +100,13 @@ def fetch_logs(
 
 
 # tool
-def query_logs(project_id: str, filter: str, start: str, end: str, limit: int | None = None) -> dict[str, Any]:
-    """A caller's own Logging filter, still bounded by the window and the limit."""
+def query_logs(project_id: str, filter: str, start: str, end: str, limit: int | None = None,
+               raw: bool = False) -> dict[str, Any]:
+    """A caller's own Logging filter, still bounded by the window and the limit.
+
+    Records keep what analysis reads; `raw` also returns the entries whole, because an
+    audit entry's request, authorization info and user agent are often the answer.
+    """
     start_dt, end_dt = parse_window(start, end)
     if not isinstance(filter, str):
         raise UsageError("filter must be a string in the Logging query language")
@@ -117,7 +123,12 @@ def query_logs(project_id: str, filter: str, start: str, end: str, limit: int | 
         subject="log entries matching the query",
         bad_filter=UsageError,
     )
-    return fetch.result(list(fetch.records()))
+    if not raw:
+        return fetch.result(list(fetch.records()))
+    from tools.sources.logging.entries import normalize_entry
+
+    entries = [entry for page in fetch.pages() for entry in page]
+    return {**fetch.result([normalize_entry(e) for e in entries]), "entries": entries}
 
 
 # -- human output ----------------------------------------------------------------
@@ -126,7 +137,9 @@ def query_logs(project_id: str, filter: str, start: str, end: str, limit: int | 
 def format_logs(result: dict[str, Any]) -> str:
     """A compact table: time, severity, kind, status, instance, first line of the message."""
     lines = []
-    for rec in result.get("records", []):
+    if "entries" in result:  # --raw: each entry whole, one JSON object a line
+        lines.extend(json.dumps(entry, ensure_ascii=False, sort_keys=True) for entry in result["entries"])
+    for rec in [] if "entries" in result else result.get("records", []):
         http = rec.get("http") or {}
         status = str(http.get("status", "")) if http else ""
         instance = (rec.get("instance_id") or "")[:8]
