@@ -14,6 +14,8 @@ LEAVES = {"tools", "tools.errors", "tools.paths", "tools.timewindow", "tools.rec
 # the pipeline, in order: a module may import its own stage, an earlier one, and the leaves
 STAGES = ["sources", "scan", "analysis", "report", "sinks", "replay", "evaluation"]
 TOP = {"tools.cli", "tools.registry", "tools.investigate", "tools.collect", "tools.manifest_tools"}
+TOP_PACKAGES = {"llm", "mcp"}  # orchestrators and adapters over the whole pipeline, like investigate
+LEAF_PACKAGES = {"safety"}  # applied by every stage to what leaves the process
 FORBIDDEN = {"report": {"sources"}}  # beyond the order: a report is built from analysis, never from an API
 
 
@@ -50,6 +52,10 @@ def stage(module: str) -> str:
     if module in TOP:
         return "top"
     parts = module.split(".")
+    if len(parts) > 1 and parts[1] in LEAF_PACKAGES:
+        return "leaf"
+    if len(parts) > 1 and parts[1] in TOP_PACKAGES:
+        return "top"
     return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in STAGES) else "top?"
 
 

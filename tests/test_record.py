@@ -9,7 +9,7 @@ import pytest
 from tools.case import load_case
 from tools.cli import main as crobs
 from tools.replay.logging_api import ROUTE
-from tools.replay.redact import MASK, redact_entry
+from tools.safety.mask import MASK, redact_entry
 from tools.replay.server import ReplayServer
 from tools.sources.logging.cloud_logging import fetch_logs
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tools.replay.redact import MASK, redact_entry, redact_text, redact_value
+from tools.safety.mask import MASK, redact_entry, redact_text, redact_value
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ def capture_logging(ctx: RecordContext) -> dict[str, Any]:
     """Raw entries for the target and window, redacted, as logging/entries.jsonl."""
     import orjson
 
-    from tools.replay.redact import redact_entry
+    from tools.safety.mask import redact_entry
     from tools.sources.logging.cloud_logging import LogFetch
     from tools.sources.logging.query import build_filter
 

@@ -125,3 +125,9 @@ def redact_value(value: Any, key: str | None = None) -> Any:
 def redact_entry(entry: dict[str, Any]) -> dict[str, Any]:
     """A LogEntry with payload, labels and httpRequest masked and identity fields untouched."""
     return {k: (v if k in STRUCTURAL else redact_value(v, k)) for k, v in entry.items()}
+
+
+# The one masking step everything leaving the process goes through (issue 16): report files, tool
+# stdout, recordings, LLM request bodies, Trello posts and MCP results call these two names.
+mask_text = redact_text
+mask_value = redact_value
