@@ -9,8 +9,8 @@ import pytest
 from tools.case import load_case
 from tools.cli import main as crobs
 from tools.replay.logging_api import ROUTE
-from tools.safety.mask import MASK, redact_entry
 from tools.replay.server import ReplayServer
+from tools.safety.mask import MASK, redact_entry
 from tools.sources.logging.cloud_logging import fetch_logs
 
 sys.path.insert(0, str(Path(__file__).parent))
