@@ -40,3 +40,10 @@ def main(argv: list[str]) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         anyio.run(serve, args.read_only)
     return 0
+
+
+def console() -> int:
+    """The `crobs-mcp` console script: `crobs mcp` for clients that start a server without arguments (Codex)."""
+    from tools.cli import main as crobs
+
+    return crobs(["mcp", *sys.argv[1:]])
