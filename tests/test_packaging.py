@@ -275,3 +275,13 @@ def test_a_renamed_skill_no_longer_matches_the_plugin(tmp_path):
     text = (ROOT / "SKILL.md").read_text(encoding="utf-8").replace(f"name: {SKILL_NAME}", "name: other-skill", 1)
     (root / "SKILL.md").write_text(text, encoding="utf-8")
     assert f"plugin.json: no listed skill is named {SKILL_NAME!r}" in plugin_problems(PLUGIN, root)
+
+
+def test_the_readmes_mcp_config_starts_the_server():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```json\n(.*?)```", readme, re.S)
+    servers = [s for b in blocks for s in json.loads(b).get("mcpServers", {}).values()]
+    assert servers
+    for server in servers:
+        assert _mcp_command_problems([server["command"], *server["args"][:1]], "README") == []
+        assert set(server["args"][1:]) <= {"--read-only"}
