@@ -21,6 +21,7 @@ import yaml
 from mcp.client import Client, ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
+import tools.mcp.server as server_module
 from tools.mcp.server import build_server, load_hints
 from tools.registry import load_tools
 from tools.replay.server import ReplayServer
@@ -134,7 +135,7 @@ def test_fetch_logs_returns_the_cases_records(session):
 @pytest.mark.parametrize("key, words", [
     ("missing", ["fetch_logs", "'start' is a required property", "'target_type' is a required property"]),
     ("wrong_type", ["limit", "'many' is not of type 'integer'"]),
-    ("backwards", ["fetch_logs"]),
+    ("backwards", ["fetch_logs: window end", "is not after start"]),
     ("unknown", ["no_such_tool", "not a tool"]),
 ])
 def test_errors_come_back_in_band_on_one_line(session, key, words):
@@ -176,3 +177,19 @@ def test_read_only_serves_only_read_only_tools():
     listed, refused = anyio.run(run)
     assert {t.name for t in listed} == {t.name for t in load_tools() if t.read_only}
     assert refused.is_error is True and "--read-only" in _text(refused)
+
+
+@pytest.mark.parametrize("exc, words", [
+    (RuntimeError("boom\n  at line 2 password=hunter2"), ["fetch_logs: internal error: RuntimeError: boom at line 2"]),
+    (SystemExit(2), ["fetch_logs: the tool exited with status 2"]),
+])
+def test_a_crashing_tool_is_one_masked_line(monkeypatch, exc, words):
+    def crash(name, arguments):
+        raise exc
+
+    monkeypatch.setattr(server_module.registry, "call_tool", crash)
+    result = server_module.run_tool("fetch_logs", {})
+    text = _text(result)
+    assert result.is_error is True and "\n" not in text and "hunter2" not in text
+    for word in words:
+        assert word in text

@@ -108,8 +108,8 @@ def run_tool(name: str, arguments: dict[str, Any]) -> types.CallToolResult:
         return success_result(registry.call_tool(name, arguments))
     except ToolError as exc:
         return error_result(f"{name}: {exc}")
-    except TypeError as exc:  # a signature the schema let through (should not happen; the registry test pins them)
-        return error_result(f"{name}: bad arguments: {exc}")
+    except SystemExit as exc:  # a tool that exits (argparse inside it) must not end the session
+        return error_result(f"{name}: the tool exited with status {exc.code}")
     except Exception as exc:  # noqa: BLE001 - one line to the client, never a dead session
         return error_result(f"{name}: internal error: {type(exc).__name__}: {exc}")
 
