@@ -141,8 +141,8 @@ def scan_deploy_config(path: str, under: str | None = None, include_tests: bool 
             why_missing=f"none found under {path}" + (f" in {prefix}" if prefix else ""),
             follow_up="gcloud run services describe <service> --region <region> --format=export",
         ))
-    return {"path": str(root), "under": prefix, "settings": settings, "resources": resources, "files": sorted(set(files)),
-            "data_gaps": gaps}
+    return {"path": str(root), "under": prefix, "settings": settings, "resources": resources,
+            "files": sorted(set(files)), "data_gaps": gaps}
 
 
 def format_deploy_config(result: dict[str, Any]) -> str:
