@@ -61,18 +61,18 @@ def _pages(name: str, arguments: dict, budget: int) -> list[dict]:
 
 def test_a_big_scan_fits_the_budget_and_its_rest_calls_return_every_other_row(big_repo):
     full = call_tool("scan_repo", {"path": str(big_repo)}, budget_tokens=None)
-    assert estimate_tokens(full) > 4 * 2000  # the premise: far over the budget
-    pages = _pages("scan_repo", {"path": str(big_repo)}, 2000)
+    assert estimate_tokens(full) > 4 * 6000  # the premise: far over the budget
+    pages = _pages("scan_repo", {"path": str(big_repo)}, 6000)
     first = pages[0]
     assert list(first)[:2] == ["summary", "findings"]
     assert first["summary"]["total"] == len(full["findings"]) and first["summary"]["counts"]["category"]
-    assert all(estimate_tokens(page) <= 2000 for page in pages)
+    assert all(estimate_tokens(page) <= 6000 for page in pages)
     # most relevant first: the findings on a request path are in the first page
     on_path = {f["id"] for f in full["findings"] if f["in_request_path"]}
     assert on_path and on_path <= {f["id"] for f in first["findings"]}
     rest = first["rest"]
     assert rest["arguments"] == {"path": str(big_repo), "offset": first["summary"]["shown"]}
-    assert rest["command"] == f"crobs scan-repo {big_repo} --offset {first['summary']['shown']} --budget 2000 --json"
+    assert rest["command"] == f"crobs scan-repo {big_repo} --offset {first['summary']['shown']} --budget 6000 --json"
     assert rest["remaining"] == len(full["findings"]) - first["summary"]["shown"]
     assert "under" in rest["or_narrow_with"]
     seen = [f["id"] for page in pages for f in page["findings"]]
@@ -169,3 +169,26 @@ def test_command_line_quotes_and_spells_flags():
                     "--log-kinds system,stdout --text 'a b' --offset 10")
     assert command_line(get_tool("scan_repo"), {"path": "/r", "include_tests": True}) == \
         "crobs scan-repo /r --include-tests"
+
+
+def test_tight_budgets_still_page_forward_and_stay_within_or_say_so():
+    """A nested main list under a deep report, at budgets down to a few hundred tokens: every page shows at
+    least one row (else `rest` would name the same page forever) and fits, or says it could not."""
+    result = {"written": True, "markdown": "# report\n" + "line of prose\n" * 3000,
+              "report": {"title": "t", "evidence": [{"id": f"ev-{n:03d}", "signal": "s" * (50 + n * 7),
+                                                     "attrs": {"deep": {"deeper": list(range(40))}}}
+                                                    for n in range(60)],
+                         "data_gaps": [{"missing_signal": "m" * 300}] * 30}}
+    for budget in (300, 800, 3000):
+        offset, seen = 0, []
+        while True:
+            page = shape(result, budget, {"rows": "report.evidence"}, offset or None,
+                         lambda n: {"arguments": {"offset": n}})
+            assert page["summary"]["shown"] >= 1
+            assert estimate_tokens(page) <= budget or page["summary"].get("over_budget")
+            seen += [row["id"] for row in page["report"]["evidence"]]
+            if page["rest"] is None:
+                break
+            offset = page["rest"]["arguments"]["offset"]
+        assert seen == [f"ev-{n:03d}" for n in range(60)]
+    assert estimate_tokens(shape(result, 3000, {"rows": "report.evidence"})) <= 3000

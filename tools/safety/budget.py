@@ -32,9 +32,10 @@ from collections.abc import Callable
 from typing import Any
 
 ESTIMATE = "UTF-8 bytes of the compact JSON / 4"
-# (longest string, longest list) for the fields around the rows, then for each row; tighter tiers follow
 _NO_CUT = 10**12
-_TIERS = (((2000, 25), (600, 12)), ((600, 10), (240, 6)), ((200, 5), (100, 3)), ((80, 3), (60, 2)))
+# (longest string, longest list, deepest nesting) for the fields around the rows, then for each row
+_TIERS = (((2000, 25, 99), (600, 12, 99)), ((600, 10, 99), (240, 6, 99)), ((200, 5, 99), (100, 3, 99)),
+          ((80, 3, 3), (60, 2, 3)), ((60, 2, 1), (40, 2, 2)))
 
 
 def _dumps(value: Any) -> str:
@@ -97,20 +98,23 @@ def rank_rows(rows: list[Any], hint: dict[str, Any]) -> list[int]:
 class _Cuts:
     """Shrinks a JSON value to (longest string, longest list), noting each cut's path."""
 
-    def __init__(self, max_str: int, max_list: int):
-        self.max_str, self.max_list = max_str, max_list
+    def __init__(self, max_str: int, max_list: int, max_depth: int = 99):
+        self.max_str, self.max_list, self.max_depth = max_str, max_list, max_depth
         self.notes: list[dict[str, Any]] = []
 
-    def __call__(self, value: Any, where: str) -> Any:
+    def __call__(self, value: Any, where: str, depth: int = 0) -> Any:
         if isinstance(value, str) and len(value) > self.max_str:
             self.notes.append({"path": where, "kind": "string", "shown": self.max_str, "total": len(value)})
             return value[: self.max_str] + f"… [{len(value) - self.max_str} more chars]"
+        if isinstance(value, list | dict) and value and depth >= self.max_depth:
+            self.notes.append({"path": where, "kind": "nested", "shown": 0, "total": len(value)})
+            return f"<{'list' if isinstance(value, list) else 'object'} of {len(value)}: cut>"
         if isinstance(value, list):
             if len(value) > self.max_list:
                 self.notes.append({"path": where, "kind": "list", "shown": self.max_list, "total": len(value)})
-            return [self(v, f"{where}[{i}]") for i, v in enumerate(value[: self.max_list])]
+            return [self(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value[: self.max_list])]
         if isinstance(value, dict):
-            return {k: self(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+            return {k: self(v, f"{where}.{k}" if where else str(k), depth + 1) for k, v in value.items()}
         return value
 
 
@@ -137,7 +141,8 @@ def _set_path(result: dict[str, Any], path: list[str], value: Any) -> dict[str, 
     """A shallow copy of `result` with the list at `path` replaced (parents copied, nothing shared is changed)."""
     if len(path) == 1:
         return {**result, path[0]: value}
-    return {**result, path[0]: _set_path(dict(result[path[0]]), path[1:], value)}
+    parent = result.get(path[0])  # a parent cut to a marker by a tight tier keeps only the path to the rows
+    return {**result, path[0]: _set_path(dict(parent) if isinstance(parent, dict) else {}, path[1:], value)}
 
 
 def shape(result: Any, budget_tokens: int | None, hint: dict[str, Any] | None = None, offset: int | None = None,
@@ -165,10 +170,10 @@ def shape(result: Any, budget_tokens: int | None, hint: dict[str, Any] | None = 
         "ranked_by": list(hint.get("rank_by") or []) or "the tool's own order",
         "counts": _counts(rows, hint.get("summary")),
     }
-    tiers = _TIERS if budget is not None else (((_NO_CUT, _NO_CUT), (_NO_CUT, _NO_CUT)),)
-    for (outer_str, outer_list), (row_str, row_list) in tiers:
-        outer = _Cuts(outer_str, outer_list)
-        row_cut = _Cuts(row_str, row_list)
+    tiers = _TIERS if budget is not None else (((_NO_CUT, _NO_CUT, _NO_CUT), (_NO_CUT, _NO_CUT, _NO_CUT)),)
+    for outer_limits, row_limits in tiers:
+        outer = _Cuts(*outer_limits)
+        row_cut = _Cuts(*row_limits)
         page = [row_cut(rows[i], f"{summary['rows']}[{i}]") for i in remaining]
         sizes = [len(_dumps(r).encode("utf-8")) + 1 for r in page]
         skeleton = outer(_set_path(doc, path, []) if path else {}, "")
@@ -178,15 +183,21 @@ def shape(result: Any, budget_tokens: int | None, hint: dict[str, Any] | None = 
         while count < len(page) and room - sizes[count] >= 0:
             room -= sizes[count]
             count += 1
-        if count or not page or outer_str == tiers[-1][0][0]:
+        if count or not page or outer_limits == tiers[-1][0]:
             break
-    shown = sorted(remaining[:count])  # the page in the tool's own order (ranking chose which rows)
-    summary["shown"] = count
-    final = _Cuts(row_str, row_list)
-    page = [final(rows[i], f"{summary['rows']}[{i}]") for i in shown]
-    cuts = outer.notes + final.notes
-    rest = _rest(rest_call, start + count, len(rows), hint)
-    return _assemble(summary, path, page, skeleton, rest, cuts)
+    count = max(count, 1) if page else 0  # always one row, or the `rest` call would name this same page again
+    while True:
+        shown = sorted(remaining[:count])  # the page in the tool's own order (ranking chose which rows)
+        final = _Cuts(*row_limits)
+        page = [final(rows[i], f"{summary['rows']}[{i}]") for i in shown]
+        doc = _assemble({**summary, "shown": count}, path, page, skeleton,
+                        _rest(rest_call, start + count, len(rows), hint), outer.notes + final.notes)
+        if budget is None or estimate_tokens(doc) <= budget:
+            return doc
+        if count <= 1:  # one row and the fields around it do not fit: say so rather than loop
+            doc["summary"]["over_budget"] = True
+            return doc
+        count = max(1, min(count - 1, int(count * 0.9)))  # the cut notes took the room: fewer rows
 
 
 def _rest(rest_call: Callable[[int], dict[str, Any]] | None, next_offset: int, total: int,
@@ -204,7 +215,9 @@ def _rest(rest_call: Callable[[int], dict[str, Any]] | None, next_offset: int, t
 def _assemble(summary: dict[str, Any], path: list[str], page: list[Any], skeleton: dict[str, Any],
               rest: dict[str, Any] | None, cuts: list[dict[str, Any]]) -> dict[str, Any]:
     """summary, the rows, the other fields, then `rest` (the call for the next rows) and the cuts."""
-    out: dict[str, Any] = {"summary": {**summary, "cut": cuts[:20]} if cuts else summary}
+    if len(cuts) > 8:
+        cuts = [*cuts[:8], {"path": "…", "kind": "more cuts", "shown": 0, "total": len(cuts) - 8}]
+    out: dict[str, Any] = {"summary": {**summary, "cut": cuts} if cuts else summary}
     if len(path) == 1:
         out[path[0]] = page
         out.update((k, v) for k, v in skeleton.items() if k != path[0] and k not in ("summary", "rest"))
@@ -220,13 +233,13 @@ def _shape_without_rows(result: Any, budget: int | None, full: int) -> Any:
     """A result with no list to page (one long text, a deep object): strings and lists cut until it fits."""
     shaped: Any = result
     notes: list[dict[str, Any]] = []
-    for (max_str, max_list), _ in _TIERS:
-        cuts = _Cuts(max_str, max_list)
+    for limits, _ in _TIERS:
+        cuts = _Cuts(*limits)
         shaped = cuts(result, "")
         notes = cuts.notes
         if budget is None or estimate_tokens(shaped) <= budget - 150:
             break
-    summary = {"estimated_tokens": full, "budget_tokens": budget, "estimate": ESTIMATE, "cut": notes[:20],
+    summary = {"estimated_tokens": full, "budget_tokens": budget, "estimate": ESTIMATE, "cut": notes[:8],
                "rest": "strings and lists were cut; narrow the call, or run its command without --budget "
                        "for the whole result"}
     return {"summary": summary, **shaped} if isinstance(shaped, dict) else {"summary": summary, "result": shaped}
