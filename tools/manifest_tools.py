@@ -87,7 +87,8 @@ def _request_timeline(project_id: str, service: str, at: str | None, insert_id: 
                          "why_missing": f"no entry of service {service} with that insertId between "
                                         f"{format_time(low)} and {format_time(high)}",
                          "follow_up": "give the window the line is in (--start/--end), or --at its time"})
-            return {"at": at, "instance_id": instance_id, "service": service, "anchor": None, "open_requests": [],
+            return {"at": at or format_time(low), "instance_id": instance_id, "service": service, "anchor": None,
+                    "open_requests": [],
                     "lifecycle": [], "instances": [], "calls": calls, "truncated": False, "data_gaps": gaps}
         anchor = found[0]
         moment = parse_time(anchor["timestamp"], "the line's timestamp")
