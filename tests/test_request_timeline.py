@@ -108,3 +108,22 @@ def test_the_cli(case, capsys):
                  "--at", "2026-03-01T10:00:00Z", "--replay", str(case)]) == 0
     out = capsys.readouterr().out
     assert "1 open request(s)" in out and "requests#r1" in out and "exit(1)" in out
+
+
+def test_the_timestamp_convention_is_data(monkeypatch):
+    """tools/data/instance_timeline.yaml says whether a request entry's timestamp marks its start or its end."""
+    from datetime import UTC, datetime
+
+    from tools.analysis.evidence.instance_timeline import knowledge
+    from tools.analysis.evidence.request_timeline import open_requests_at
+
+    records = [{"timestamp": "2026-03-01T10:00:30Z", "instance_id": A, "raw_ref": "run.googleapis.com/requests#q",
+                "resource": {"service_name": "api"}, "http": {"status": 200, "latency_ms": 20_000.0,
+                                                               "method": "GET", "path": "/x"}}]
+    at = datetime(2026, 3, 1, 10, 0, 20, tzinfo=UTC)
+    assert knowledge()["request_timestamp"] == "start"
+    assert open_requests_at(records, at)["open_requests"] == []  # it starts at 10:00:30
+    monkeypatch.setitem(knowledge(), "request_timestamp", "end")
+    result = open_requests_at(records, at)
+    assert [r["start"][:19] for r in result["open_requests"]] == ["2026-03-01T10:00:10"]
+    assert "minus its latency" in result["basis"]

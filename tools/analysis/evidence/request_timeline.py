@@ -3,8 +3,8 @@
 Issue 15: matching a log line to the requests in flight on its instance took
 hand-written scripts. Built on the per-instance timelines of
 tools/analysis/evidence/instance_timeline.py (joined on `labels.instanceId`;
-a request spans [entry timestamp, timestamp + latency], the convention of that
-module and of the cases' request logs), and on its lifecycle wording (start
+a request spans [entry timestamp, timestamp + latency], or [timestamp - latency,
+timestamp] when tools/data/instance_timeline.yaml says the timestamp marks the end), and on its lifecycle wording (start
 reasons, probe results, ready lines, exits, signals, memory kills).
 
 Works on normalized records only: the `request_timeline` tool fetches them.
@@ -19,8 +19,14 @@ from typing import Any
 from tools.analysis.digest.lifecycle import lifecycle_event
 from tools.analysis.evidence.instance_timeline import _is_ready_line, _time, build_timelines, knowledge
 
-BASIS = ("a request is open from its request-log entry's timestamp to that plus its latency, on the instance "
-         "its labels.instanceId names")
+
+def basis() -> str:
+    """How a request's span is read from its log entry (tools/data/instance_timeline.yaml request_timestamp)."""
+    if knowledge().get("request_timestamp") == "end":
+        span = "from its request-log entry's timestamp minus its latency to that timestamp"
+    else:
+        span = "from its request-log entry's timestamp to that plus its latency"
+    return f"a request is open {span}, on the instance its labels.instanceId names"
 
 
 def _stamp(value: datetime | None) -> str | None:
@@ -100,5 +106,5 @@ def open_requests_at(records: list[dict[str, Any]], at: datetime, instance_id: s
             "started": _stamp(tl["start"]), "start_reason": tl["start_reason"], "ready": _stamp(tl["ready"]),
             "ended": _stamp(tl["end"]), "end_kind": tl["end_kind"], "first_seen": _stamp(tl["first_seen"]),
         })
-    return {"at": _stamp(at), "basis": BASIS, "open_requests": rows, "lifecycle": events,
+    return {"at": _stamp(at), "basis": basis(), "open_requests": rows, "lifecycle": events,
             "instances": instances}
