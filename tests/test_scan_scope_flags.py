@@ -76,7 +76,8 @@ def test_scan_repo_leaves_tests_and_vendored_code_out_by_default(repo):
 
 def test_scan_repo_under_a_prefix_keeps_that_folder_and_still_sees_handlers_elsewhere(repo):
     narrowed = scan_repo(str(repo), under="src/worker")
-    assert _paths(narrowed) == {"src/worker/loop.py"}
+    assert _paths(narrowed) == {"src/worker/loop.py"} and narrowed["handlers"] == []
+    assert scan_repo(str(repo), under="src/api")["handlers"] == ["create_job (src/api/app.py:12)"]
     elsewhere = len(scan_repo(str(repo))["findings"]) - 1
     assert narrowed["under"] == {"prefix": "src/worker", "findings_elsewhere": elsewhere}
     assert scan_repo(str(repo), under="src/api/")["under"]["prefix"] == "src/api"
