@@ -94,6 +94,9 @@ def _add_schema_arguments(parser: argparse.ArgumentParser, tool: Tool) -> None:
         else:
             parser.add_argument(_flag(name), dest=name, required=name in required, **kwargs)
     parser.add_argument("--json", dest="_json", action="store_true", help="print machine-readable JSON")
+    parser.add_argument("--budget", dest="_budget", type=int, metavar="TOKENS",
+                        help="cut the result to about this many tokens, as a model receives it (JSON: summary, "
+                             "most relevant rows, the exact call for the rest)")
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Tool | Command]]:
@@ -154,8 +157,14 @@ def run(argv: list[str]) -> int:
     kwargs = {
         k: v for k, v in vars(args).items() if not k.startswith("_") and v is not None
     }
-    result = tool.resolve()(**kwargs)
-    _print_result(tool, result, args._json)
+    budget = getattr(args, "_budget", None)
+    if budget is not None or "offset" in kwargs:  # shaped as call_tool gives it to a model: always JSON
+        from tools.registry import run_tool
+
+        result = run_tool(tool, kwargs, budget)
+    else:
+        result = tool.resolve()(**kwargs)
+    _print_result(tool, result, args._json or budget is not None or "offset" in kwargs)
     fail_key = tool.cli.get("fail_when_false")
     if fail_key and isinstance(result, dict) and not result.get(fail_key):
         return 1

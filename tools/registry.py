@@ -28,6 +28,7 @@ class Tool:
     input_schema: dict[str, Any]
     read_only: bool
     cli: dict[str, Any] = field(default_factory=dict)
+    budget: dict[str, Any] = field(default_factory=dict)  # result_budget hints (tools/safety/budget.py)
 
     @property
     def command(self) -> str:
@@ -76,8 +77,24 @@ def load_manifest(path: Path = MANIFEST) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
+# Every tool takes `offset`: the follow-up call a result cut to its size budget names (call_tool pages it).
+OFFSET = "offset"
+OFFSET_SCHEMA = {"type": "integer", "minimum": 0, "description": (
+    "skip this many rows of the result's main list, ranked as in a result cut to its size budget: "
+    "copy it from that result's `rest` call")}
+DEFAULT_BUDGET_TOKENS = 8000
+
+
+def _with_offset(schema: dict[str, Any]) -> dict[str, Any]:
+    props = schema.get("properties")
+    if not isinstance(props, dict) or OFFSET in props:
+        return schema
+    return {**schema, "properties": {**props, OFFSET: OFFSET_SCHEMA}}
+
+
 def load_tools(path: Path = MANIFEST) -> list[Tool]:
     manifest = load_manifest(path)
+    hints = (manifest.get("result_budget") or {}).get("tools") or {}
     tools = []
     for item in manifest.get("tools") or []:
         tools.append(
@@ -85,12 +102,19 @@ def load_tools(path: Path = MANIFEST) -> list[Tool]:
                 name=item["name"],
                 description=" ".join(str(item["description"]).split()),
                 entry=item["entry"],
-                input_schema=_load_schema(item["input_schema"], path.parent),
+                input_schema=_with_offset(_load_schema(item["input_schema"], path.parent)),
                 read_only=bool(item["read_only"]),
                 cli=item.get("cli") or {},
+                budget=hints.get(item["name"]) or {},
             )
         )
     return tools
+
+
+def default_budget_tokens(path: Path = MANIFEST) -> int:
+    """The manifest's `result_budget.default_tokens` (about 8k tokens unless it says otherwise)."""
+    value = (load_manifest(path).get("result_budget") or {}).get("default_tokens")
+    return int(value) if isinstance(value, int) and value > 0 else DEFAULT_BUDGET_TOKENS
 
 
 def load_commands(path: Path = MANIFEST) -> list[Command]:
@@ -108,10 +132,74 @@ def get_tool(name: str, path: Path = MANIFEST) -> Tool:
     raise KeyError(name)
 
 
-def call_tool(name: str, arguments: dict[str, Any], path: Path = MANIFEST) -> Any:
-    """Run a declared tool with JSON arguments, as a model or MCP client would."""
+_DEFAULT = object()
+
+
+def call_tool(name: str, arguments: dict[str, Any], path: Path = MANIFEST, budget_tokens: Any = _DEFAULT) -> Any:
+    """Run a declared tool with JSON arguments, as a model or MCP client would.
+
+    The result is cut to `budget_tokens` (default: the manifest's, about 8k; None: the whole result) with
+    a summary first and the exact call that fetches the rest (tools/safety/budget.py).
+    """
     tool = get_tool(name, path)
-    return tool.resolve()(**arguments)
+    budget = default_budget_tokens(path) if budget_tokens is _DEFAULT else budget_tokens
+    return run_tool(tool, arguments, budget)
+
+
+def run_tool(tool: Tool, arguments: dict[str, Any], budget_tokens: int | None = None) -> Any:
+    """The tool's result, paged by `offset` and cut to `budget_tokens` (both optional: the CLI's way in too)."""
+    from tools.errors import UsageError
+    from tools.safety.budget import shape
+
+    args = dict(arguments)
+    offset = args.pop(OFFSET, None) if OFFSET not in _parameters(tool) else None
+    if offset is not None and (isinstance(offset, bool) or not isinstance(offset, int) or offset < 0):
+        raise UsageError(f"offset {offset!r}: must be a non-negative integer")
+    if budget_tokens is not None and (isinstance(budget_tokens, bool) or not isinstance(budget_tokens, int)
+                                      or budget_tokens < 1):
+        raise UsageError(f"budget {budget_tokens!r}: must be a positive number of tokens")
+    result = tool.resolve()(**args)
+    if offset is None and budget_tokens is None:
+        return result
+
+    def rest_call(next_offset: int) -> dict[str, Any]:
+        following = {**args, OFFSET: next_offset}
+        line = command_line(tool, following) + (f" --budget {budget_tokens}" if budget_tokens else "") + " --json"
+        return {"tool": tool.name, "arguments": following, "command": line}
+
+    return shape(result, budget_tokens, tool.budget, offset, rest_call)
+
+
+def _parameters(tool: Tool) -> set[str]:
+    try:
+        return set(inspect.signature(tool.resolve()).parameters)
+    except (ValueError, TypeError):
+        return set()
+
+
+def command_line(tool: Tool, arguments: dict[str, Any]) -> str:
+    """The `crobs ...` command line equivalent to calling `tool` with `arguments`."""
+    import shlex
+
+    words = ["crobs", *tool.command.split()]
+    positional = tool.cli.get("positional", [])
+    for name in positional:
+        if arguments.get(name) is not None:
+            value = arguments[name]
+            words += [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    for name, value in arguments.items():
+        if name in positional or value is None:
+            continue
+        flag = "--" + name.replace("_", "-")
+        if isinstance(value, bool):
+            words.append(flag if value else "--no-" + name.replace("_", "-"))
+        elif isinstance(value, list):
+            words += [flag, ",".join(str(v) for v in value)]
+        elif isinstance(value, dict):
+            words += [flag, json.dumps(value, separators=(",", ":"))]
+        else:
+            words += [flag, str(value)]
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def signature_mismatches(tool: Tool) -> list[str]:
@@ -126,7 +214,7 @@ def signature_mismatches(tool: Tool) -> list[str]:
         for n, p in inspect.signature(func).parameters.items()
         if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
     }
-    props = tool.input_schema.get("properties", {})
+    props = {k: v for k, v in tool.input_schema.get("properties", {}).items() if not (k == OFFSET and k not in params)}
     required = set(tool.input_schema.get("required", []))
     for name in props:
         if name not in params:

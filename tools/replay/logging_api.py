@@ -11,6 +11,12 @@ A case's entries are loaded once per server, lazily, and kept sorted by
 timestamp, so a filter with a top-level timestamp range is narrowed by
 bisection before it is evaluated; a query's matches are cached so paging
 through 200k entries costs one evaluation, not one per page.
+
+A query whose time range lies wholly outside what the case recorded (the
+case.yaml window widened to its first and last entry) gets its 0 entries
+plus a `replay` note naming the recorded window: the real API cannot say
+"nothing was recorded then", and fetch_logs turns the note into a data gap
+instead of a silent empty result.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ class LogStore:
         self._keys: list[str] = []
         self._projects: set[str] = set()
         self._case_project: str | None = None
+        self._case_window: tuple[str | None, str | None] = (None, None)
         self._cache: OrderedDict[str, list[int]] = OrderedDict()
 
     def load(self) -> None:
@@ -53,7 +60,7 @@ class LogStore:
             entries: list[dict[str, Any]] = []
             if self.case_dir is not None:
                 entries = _read_entries(self.case_dir / "logging" / "entries.jsonl")
-                self._case_project = _case_project(self.case_dir)
+                self._case_project, self._case_window = _case_meta(self.case_dir)
             keyed = [(time_key(e.get("timestamp")) or "", i, e) for i, e in enumerate(entries)]
             keyed.sort(key=lambda item: (item[0], item[1]))
             self._entries = [e for _, _, e in keyed]
@@ -62,6 +69,30 @@ class LogStore:
                 name = entry.get("logName")
                 if isinstance(name, str) and name.startswith("projects/"):
                     self._projects.add(name.split("/", 2)[1])
+
+    def recorded_window(self) -> tuple[str, str] | None:
+        """(start, end) time keys of what the case recorded: its window widened to its entries; None if empty."""
+        self.load()
+        starts = [k for k in (self._case_window[0], self._keys[0] if self._keys else None) if k]
+        ends = [k for k in (self._case_window[1], self._keys[-1] if self._keys else None) if k]
+        return (min(starts), max(ends)) if starts and ends else None
+
+    def outside_note(self, filter_text: str) -> dict[str, Any] | None:
+        """The `replay` note for a filter whose top-level time range misses the recorded window, else None."""
+        recorded = self.recorded_window()
+        if recorded is None:
+            return None
+        try:
+            low, low_inc, high, high_inc = bounds_of(parse(filter_text))
+        except FilterError:
+            return None
+        start, end = recorded
+        before = high is not None and (high < start or (high == start and not high_inc))
+        after = low is not None and (low > end or (low == end and not low_inc))
+        if not (before or after):
+            return None
+        return {"outside_recorded_window": True,
+                "recorded_window": {"start": _rfc3339(start), "end": _rfc3339(end)}}
 
     def knows_project(self, project: str) -> bool:
         """Unknown projects get 404 only when the case says which projects exist."""
@@ -129,14 +160,34 @@ def _read_entries(path: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def _case_project(case_dir: Path) -> str | None:
+def _case_meta(case_dir: Path) -> tuple[str | None, tuple[str | None, str | None]]:
+    """The case's project id and window (as time keys) from case.yaml; Nones when it does not say."""
     try:
         import yaml
 
         data = yaml.safe_load((case_dir / "case.yaml").read_text(encoding="utf-8")) or {}
-        return (data.get("target") or {}).get("project_id") or None
+        window = data.get("window") or {}
+        bounds = (time_key(_text(window.get("start"))), time_key(_text(window.get("end"))))
+        return (data.get("target") or {}).get("project_id") or None, bounds
     except (OSError, ValueError, AttributeError):
+        return None, (None, None)
+
+
+def _text(value: Any) -> str | None:
+    """A case.yaml time as text (YAML may have parsed it as a datetime)."""
+    if value is None:
         return None
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text.replace("+00:00", "Z") if "+" in text or text.endswith("Z") else text + "Z"
+    return str(value)
+
+
+def _rfc3339(key: str) -> str:
+    """A time key back as RFC 3339 UTC, fractions dropped when zero."""
+    head, _, frac = key.partition(".")
+    frac = frac.rstrip("0")
+    return f"{head}.{frac}Z" if frac else f"{head}Z"
 
 
 def _token(offset: int, query_hash: str) -> str:
@@ -210,6 +261,10 @@ def answer(store: LogStore, body: dict[str, Any]) -> Response:
     result: dict[str, Any] = {"entries": [store.entry(i) for i in page]}
     if offset + page_size < len(indexes):
         result["nextPageToken"] = _token(offset + page_size, query_hash)
+    if not indexes:
+        note = store.outside_note(filter_text)
+        if note is not None:
+            result["replay"] = note
     import orjson
 
     return Response(200, orjson.dumps(result))

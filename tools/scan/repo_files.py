@@ -12,6 +12,7 @@ import errno
 import os
 from pathlib import Path
 
+from tools.errors import InputError
 from tools.scan.code.patterns import Catalog
 from tools.scan.code.symbols import SourceFile
 
@@ -115,3 +116,24 @@ class RepoFiles:
             data = self.data.get(path)
             self.lines[path] = data.split(b"\n") if data is not None else None
         return self.lines[path]
+
+
+def clean_prefix(root: Path, under: str | None) -> str | None:
+    """`under` (a folder or file of the checkout, e.g. `src/api`) as a repo-relative prefix; None for the whole repo.
+
+    A prefix that leaves the checkout or names nothing is an input error, not an empty scan that reads
+    as "no findings there".
+    """
+    if under is None or not str(under).strip().strip("/").strip("."):
+        return None
+    rel = os.path.normpath(str(under).strip()).replace("\\", "/").strip("/")
+    if rel.startswith("..") or os.path.isabs(str(under).strip()):
+        raise InputError(f"--under {under!r}: give a path inside the repository, relative to its root")
+    if not (root / rel).exists():
+        raise InputError(f"--under {under!r}: {rel} does not exist in {root}")
+    return rel
+
+
+def under_prefix(path: str, prefix: str | None) -> bool:
+    """Is the repo-relative `path` the prefix itself or inside it?"""
+    return prefix is None or path == prefix or path.startswith(prefix + "/")

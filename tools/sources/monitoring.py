@@ -181,7 +181,7 @@ def summarize(series: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         summary["error_ratio_5xx"] = round(totals.get("5xx", 0) / total, 4) if total else None
         peak = max(series["request_count"], key=lambda p: p["value"] if p["labels"].get("response_code_class") == "5xx"
                    else -1)
-        if peak["labels"].get("response_code_class") == "5xx":
+        if peak["labels"].get("response_code_class") == "5xx" and peak["value"]:  # a window with no 5xx has no peak
             summary["peak_5xx_minute"] = {"time": peak["time"], "count": peak["value"]}
     for name in ("request_latencies", "memory_utilization", "cpu_utilization"):
         p99s = [p for p in series.get(name) or [] if p["value"].get("p99") is not None]

@@ -32,8 +32,9 @@ def render_digest_text(digest: dict[str, Any]) -> str:
                f"p99={lat.get('p99_ms')}ms")
     tl = digest.get("timeline") or {}
     if tl.get("rows"):
+        peak = f"peak 5xx {tl['peak_5xx_bucket']}" if tl.get("peak_5xx_bucket") else "no 5xx"
         out.append(f"timeline per {tl['bucket']} [{' '.join(tl['columns'])}] first error bucket "
-                   f"{tl.get('first_error_bucket')}, peak 5xx {tl.get('peak_5xx_bucket')}:")
+                   f"{tl.get('first_error_bucket')}, {peak}:")
         out.extend("  " + " ".join(str(v) for v in row) for row in tl["rows"])
     if digest.get("error_templates"):
         out.append("error templates:")

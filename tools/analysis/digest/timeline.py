@@ -45,10 +45,11 @@ def timeline(buckets: dict[str, list[int]], granularity: str, max_rows: int) -> 
         chunk = rows[i : i + step]
         out.append([bucket_time(chunk[0][0]), *[sum(r[1][c] for r in chunk) for c in range(len(COLUMNS))]])
     unit = f"{step}x{granularity}"
+    # the peak 5xx bucket is the one with the most 5xx responses; error logs alone (no 5xx) name none
     peak = max(rows, key=lambda kv: (kv[1][3], kv[1][4]), default=None)
     first_err = next((k for k, v in rows if v[3] or v[4]), None)
     return {
         "bucket": unit, "columns": ["start", *COLUMNS], "rows": out,
         "first_error_bucket": bucket_time(first_err) if first_err else None,
-        "peak_5xx_bucket": bucket_time(peak[0]) if peak and (peak[1][3] or peak[1][4]) else None,
+        "peak_5xx_bucket": bucket_time(peak[0]) if peak and peak[1][3] else None,
     }

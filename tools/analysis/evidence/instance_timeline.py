@@ -86,7 +86,8 @@ def build_timelines(records: list[dict[str, Any]], target_name: str | None = Non
         if http and http.get("status") is not None:
             latency = float(http.get("latency_ms") or 0.0)
             route = f"{http.get('method') or ''} {_DIGITS.sub('#', str(http.get('path') or ''))}"
-            tl["requests"].append({"start": when, "end": when + timedelta(milliseconds=latency), "route": route,
+            began = when - timedelta(milliseconds=latency) if k.get("request_timestamp") == "end" else when
+            tl["requests"].append({"start": began, "end": began + timedelta(milliseconds=latency), "route": route,
                                    "status": int(http["status"]), "latency_ms": latency, "ref": ref, "text": text})
             continue
         event = lifecycle_event(text)

@@ -107,6 +107,7 @@ class Scope:
     dockerfiles: list[str] = field(default_factory=list)
     why: str = "no Dockerfile: the whole repository is scanned"
     closure: set[str] | None = None  # Python files the start command imports (scan/code/entry_imports.py)
+    keep_not_deployed: bool = False  # scan_repo --include-tests: tests, vendored and generated files count too
     _frontend: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def allows(self, path: str) -> bool:
@@ -118,7 +119,9 @@ class Scope:
                 return False
             inner = path[len(holder):].lstrip("/") if holder else path
         if not_deployed(inner) and path not in self.dockerfiles:
-            return False
+            if not self.keep_not_deployed:
+                return False
+            return True  # asked for: a test is not in the start command's closure, nor a browser app's code
         if self.closure is not None and path.endswith(".py") and path not in self.closure:
             return False
         return not (path.endswith(_JS) and self._browser_app(path))

@@ -26,7 +26,7 @@ from tools.scan.code.registrations import handlers_for
 from tools.scan.code.request_paths import RequestPaths, family, resolve_elsewhere
 from tools.scan.code.symbols import Function, Handler, SourceFile
 from tools.scan.profiles import load_profile
-from tools.scan.repo_files import RepoFiles
+from tools.scan.repo_files import RepoFiles, clean_prefix, under_prefix
 from tools.scan.rg_search import Search, rg_binary, rg_command
 
 __all__ = ["rg_binary", "rg_command", "scan_repo", "scan_tree", "format_scan"]
@@ -34,7 +34,6 @@ __all__ = ["rg_binary", "rg_command", "scan_repo", "scan_tree", "format_scan"]
 SKIP_KEYS = ("binary", "too_large", "non_utf8", "unreadable", "ignored", "symlink_loops", "outside_repo",
              "not_deployed")
 _SNIPPET_MAX = 200
-
 
 @dataclass
 class Hit:
@@ -326,15 +325,14 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return unique
 
 
-def _is_git_repo(root: Path) -> bool:
-    return any((p / ".git").exists() for p in (root, *root.parents))
-
-
 # tool
-def scan_repo(path: str, profile: str | None = None, target: str | None = None) -> dict[str, Any]:
+def scan_repo(path: str, profile: str | None = None, target: str | None = None, under: str | None = None,
+              include_tests: bool = False) -> dict[str, Any]:
     """Scan a repository checkout for the code constructs that explain Cloud Run incidents.
 
-    `target` (the Cloud Run service or job name) picks the Dockerfile whose sources are scanned.
+    `target` picks the Dockerfile whose sources are scanned; `under` keeps one folder's findings (the whole
+    tree is still read: a handler registered elsewhere still reaches them); `include_tests` adds tests, vendored
+    and generated files, left out by default because the running service never executes them.
     """
     root = Path(path).expanduser()
     if not root.exists():
@@ -342,10 +340,14 @@ def scan_repo(path: str, profile: str | None = None, target: str | None = None) 
     if not root.is_dir():
         raise InputError(f"repository path {path!r} is not a directory")
     root = root.resolve()
+    prefix = clean_prefix(root, under)
     chosen = load_profile(profile)
     catalog = load_catalog()
     scope = build_scope(root, target)
+    scope.keep_not_deployed = bool(include_tests)
     result = scan_tree(root, catalog, chosen["ignore"], scope)
+    every = result["findings"]
+    result["findings"] = [f for f in every if under_prefix(f["path"], prefix)]
     gaps: list[DataGap] = []
     if result["files_scanned"] == 0:
         gaps.append(DataGap(
@@ -369,13 +371,14 @@ def scan_repo(path: str, profile: str | None = None, target: str | None = None) 
     return {
         "path": str(root),
         "profile": chosen["name"],
-        "scope": scope.why,
-        "git_repo": _is_git_repo(root),
+        "scope": scope.why + ("; tests, vendored and generated files included" if include_tests else ""),
+        "under": {"prefix": prefix, "findings_elsewhere": len(every) - len(result["findings"])} if prefix else None,
+        "git_repo": any((p / ".git").exists() for p in (root, *root.parents)),
         "findings": result["findings"],
         "files_scanned": result["files_scanned"],
         "skipped": result["skipped"],
-        "handlers": result["handlers"],
-        "spawn_wrappers": result["spawn_wrappers"],
+        **{key: [h for h in result[key] if under_prefix(h.rpartition(" (")[2].rpartition(":")[0], prefix)]
+           for key in ("handlers", "spawn_wrappers")},
         "always_inspect": inspect,
         "known_risks": chosen["known_risks"],
         "data_gaps": gaps,
@@ -387,10 +390,11 @@ def format_scan(result: dict[str, Any]) -> str:
     lines = []
     for finding in result["findings"]:
         reach = f"  <- {finding['handler']}" if finding.get("in_request_path") and finding.get("handler") else ""
-        symbol = finding.get("enclosing_symbol") or "-"
-        lines.append(f"{finding['raw_ref']:<48} {finding['category']:<16} {finding['pattern']:<26} {symbol}{reach}")
+        lines.append(f"{finding['raw_ref']:<48} {finding['category']:<16} {finding['pattern']:<26} "
+                     f"{finding.get('enclosing_symbol') or '-'}{reach}")
     skipped = ", ".join(f"{k} {v}" for k, v in result["skipped"].items() if v)
-    lines.append(f"{len(result['findings'])} findings in {result['files_scanned']} files"
+    under = f" under {result['under']['prefix']}" if result.get("under") else ""
+    lines.append(f"{len(result['findings'])} findings{under} in {result['files_scanned']} files"
                  + (f" (skipped: {skipped})" if skipped else ""))
     lines += [f"data gap: {g['missing_signal']}: {g['why_missing']}" for g in result.get("data_gaps", [])]
     return "\n".join(lines)

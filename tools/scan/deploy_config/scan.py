@@ -27,6 +27,7 @@ from tools.scan.deploy_config.knative import MARKERS, scan_knative
 from tools.scan.deploy_config.pulumi import scan_pulumi_projects
 from tools.scan.deploy_config.scripts import is_shell_script
 from tools.scan.deploy_config.terraform import scan_module
+from tools.scan.repo_files import clean_prefix, under_prefix
 
 MAX_BYTES = 1_000_000
 _DOCKERFILES = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "Containerfile")
@@ -52,14 +53,19 @@ def _matches(name: str, globs: tuple[str, ...]) -> bool:
 
 
 # tool
-def scan_deploy_config(path: str) -> dict[str, Any]:
-    """Declared Cloud Run settings (value, default or not, path:line) from Terraform, YAML, gcloud, Dockerfile."""
+def scan_deploy_config(path: str, under: str | None = None, include_tests: bool = False) -> dict[str, Any]:
+    """Declared Cloud Run settings (value, default or not, path:line) from Terraform, YAML, gcloud, Dockerfile.
+
+    `under` reads one folder only; `include_tests` also reads test, fixture and vendored folders,
+    whose configuration never deploys the service and is left out by default.
+    """
     root = Path(path).expanduser()
     if not root.exists():
         raise InputError(f"repository path {path!r} does not exist")
     if not root.is_dir():
         raise InputError(f"repository path {path!r} is not a directory")
     root = root.resolve()
+    prefix = clean_prefix(root, under)
     gaps: list[DataGap] = []
 
     def read(rel: str) -> str | None:
@@ -82,8 +88,8 @@ def scan_deploy_config(path: str) -> dict[str, Any]:
     resources: list[dict[str, Any]] = []
     files: list[str] = []
     modules: dict[str, list[str]] = defaultdict(list)
-    skipped = {d.lower() for d in deploy_settings().get("not_deployed_dirs") or ()}
-    all_files = list_files(root)
+    skipped = set() if include_tests else {d.lower() for d in deploy_settings().get("not_deployed_dirs") or ()}
+    all_files = [rel for rel in list_files(root) if under_prefix(rel, prefix)]
     for rel in all_files:
         name = rel.rsplit("/", 1)[-1]
         if skipped & {part.lower() for part in rel.split("/")[:-1]}:
@@ -132,11 +138,11 @@ def scan_deploy_config(path: str) -> dict[str, Any]:
         gaps.append(DataGap(
             source="repository",
             missing_signal="declared Cloud Run service/job configuration (Terraform, service.yaml or gcloud flags)",
-            why_missing=f"none found under {path}",
+            why_missing=f"none found under {path}" + (f" in {prefix}" if prefix else ""),
             follow_up="gcloud run services describe <service> --region <region> --format=export",
         ))
-    return {"path": str(root), "settings": settings, "resources": resources, "files": sorted(set(files)),
-            "data_gaps": gaps}
+    return {"path": str(root), "under": prefix, "settings": settings, "resources": resources,
+            "files": sorted(set(files)), "data_gaps": gaps}
 
 
 def format_deploy_config(result: dict[str, Any]) -> str:

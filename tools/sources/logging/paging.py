@@ -220,6 +220,7 @@ class LogFetch:
             response = self._call(connection, body)
             if response is None:
                 return
+            self._replay_note(response.get("replay"))
             entries = [e for e in response.get("entries") or [] if isinstance(e, dict)]
             entries = entries[: self.limit - self.fetched]
             self.fetched += len(entries)
@@ -231,6 +232,23 @@ class LogFetch:
             if not token:
                 return
         self.truncated = True
+
+    def _replay_note(self, note: Any) -> None:
+        """A replayed case saying the query missed what it recorded (tools/replay/logging_api.py): a gap."""
+        if not isinstance(note, dict) or not note.get("outside_recorded_window"):
+            return
+        window = note.get("recorded_window") or {}
+        start, end = window.get("start"), window.get("end")
+        if any(g["why_missing"].startswith("outside the recorded window") for g in self.data_gaps):
+            return
+        self.data_gaps.append({
+            "source": "cloud_logging",
+            "missing_signal": self.subject,
+            "why_missing": f"outside the recorded window {start}–{end}: the replayed case holds no entries "
+                           "for the queried time, so 0 records says nothing about what happened then",
+            "follow_up": f"query inside {start}–{end} (e.g. --start {start} --end {end}), or record the case "
+                         "again over the wider window with `crobs record`",
+        })
 
     def records(self) -> Iterator[LogRecord]:
         for page in self.pages():
