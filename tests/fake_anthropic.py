@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tools.paths import ROOT
 
 Step = dict[str, Any] | Callable[[dict[str, Any], "FakeAnthropic"], dict[str, Any]]
 _ids = itertools.count(1)
@@ -143,3 +146,57 @@ def tool_results(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def result_text(block: dict[str, Any]) -> str:
     inner = block.get("content")
     return inner if isinstance(inner, str) else "".join(b.get("text", "") for b in inner or [])
+
+
+# -- scripted answers built from what the loop actually sent -----------------------------------
+
+CASES = ROOT / "evals" / "cases"
+PRICING = CASES / "pricing-port-bind"
+SITEBOOKIFY = CASES / "sitebookify-sample"
+MODEL = "scripted-model"  # never a real model id: the fake answers whatever it is asked
+_REPORT = re.compile(r'<untrusted-data source="deterministic_report">\n(.*?)\n</untrusted-data>', re.DOTALL)
+
+
+def starting_report(body: dict[str, Any]) -> dict[str, Any]:
+    """The deterministic report the loop put in the first user turn (inside its data wrapper)."""
+    match = _REPORT.search(user_texts(body)[0])
+    assert match, "the starting report is not wrapped as data"
+    return json.loads(match.group(1))
+
+
+def answer_with(change: Any = None) -> Any:
+    """A script step answering the starting report, optionally changed by change(report, body, fake)."""
+    def step(body: dict[str, Any], fake: FakeAnthropic) -> dict[str, Any]:
+        report = starting_report(body)
+        if change is not None:
+            report = change(report, body, fake) or report
+        return text(json.dumps(report, ensure_ascii=False))
+    return step
+
+
+def tool_result_text(body: dict[str, Any], call_id: str) -> str:
+    block = tool_results(body)[call_id]
+    inner = block["content"]
+    return inner if isinstance(inner, str) else "".join(b.get("text", "") for b in inner)
+
+
+def inside_wrapper(haystack: str, needle: str) -> bool:
+    """Every occurrence of needle sits between an <untrusted-data ...> and its closing tag."""
+    found = False
+    start = 0
+    while (index := haystack.find(needle, start)) >= 0:
+        found = True
+        opened = haystack.rfind("<untrusted-data", 0, index)
+        closed = haystack.rfind("</untrusted-data>", 0, index)
+        if opened < 0 or closed > opened or haystack.find("</untrusted-data>", index) < 0:
+            return False
+        start = index + 1
+    return found
+
+
+def fake_env(monkeypatch: Any, fake: FakeAnthropic) -> None:
+    """The SDK's own variables point at the fake; no real key or model id is involved."""
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
+    monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
+    monkeypatch.delenv("CROBS_MODEL", raising=False)
