@@ -18,6 +18,7 @@ from fake_anthropic import (
     FakeAnthropic,
     answer_with,
     fake_env,
+    message,
     text,
     tool_result_text,
     tool_use,
@@ -106,6 +107,23 @@ def test_an_unknown_tool_or_bad_arguments_come_back_as_error_results(refine):
     assert [r["is_error"] for r in results] == [True, True]
     assert "not offered" in results[0]["content"] and "bad arguments" in results[1]["content"]
     assert summary["status"] == "refined"
+
+
+def test_thinking_blocks_go_back_verbatim_and_a_paused_turn_is_resent(refine):
+    thinking = {"type": "thinking", "thinking": "check the deploys first", "signature": "sig-abc"}
+    paused = message([{"type": "text", "text": "working"}], "pause_turn")
+    script = [message([thinking, {"type": "tool_use", "id": "toolu_t", "name": "list_tools", "input": {}}],
+                      "tool_use"), paused, answer_with()]
+    _, summary, fake, _ = refine(script)
+    assert len(fake.requests) == 3 and summary["status"] == "refined"
+    assert fake.requests[1]["messages"][1]["content"][0] == thinking
+    assert fake.requests[2]["messages"][-1]["role"] == "assistant"  # resent as is after pause_turn
+
+
+def test_an_answer_cut_at_the_output_limit_is_asked_again_shorter(refine):
+    cut = message([{"type": "text", "text": '{"title": "Incident'}], "max_tokens")
+    _, summary, fake, _ = refine([cut, answer_with()])
+    assert "cut at the output limit" in user_texts(fake.requests[1])[-1] and summary["status"] == "refined"
 
 
 def test_validation_errors_go_back_to_the_model_and_its_fixed_answer_is_kept(refine):

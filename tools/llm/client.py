@@ -16,7 +16,9 @@ from tools.safety.mask import mask_value
 
 KEY_VARIABLES = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
 MAX_RETRIES = 2
-MAX_OUTPUT_TOKENS = 16_000  # a full report in Japanese fits; below the SDK's non-streaming limit
+# A full report (tens of evidence rows, Japanese prose) fits. The explicit per-call timeout in `send`
+# is what lets a non-streaming call ask for this much.
+MAX_OUTPUT_TOKENS = 32_000
 
 
 def api_key_present() -> bool:

@@ -99,6 +99,10 @@ def run_loop(deterministic: dict[str, Any], digest: str, context: dict[str, Any]
             return result
         text = "".join(b.get("text", "") for b in content if b.get("type") == "text")
         report, errors = check_answer(text, deterministic, ledger)
+        if report is None and response.stop_reason == "max_tokens":
+            errors = [{"pointer": "", "message": (
+                f"the answer was cut at the output limit ({MAX_OUTPUT_TOKENS} tokens): shorten signals and "
+                "rationales, drop rows no candidate cites, and answer with the whole report")}]
         result.answers += 1
         if report is not None:
             result.report = report
