@@ -5,6 +5,9 @@ exercise the SDK's own request building and response parsing; nothing is monkeyp
 POST /v1/messages body is recorded and answered by the next step of the script: a step is a
 response dict, or a callable (request body, the fake) -> response dict. When the script runs out,
 the last step repeats. POST /v1/messages/count_tokens answers a rough count of the body.
+
+The helpers at the end read what the loop sent (user texts, tool results, the wrapped starting
+report) so a scripted step can answer from the real starting report, e.g. re-ranked.
 """
 
 from __future__ import annotations

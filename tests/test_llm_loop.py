@@ -231,3 +231,26 @@ def test_usage_and_cost_are_reported(refine):
     line = next(n for n in notes if n.startswith("LLM usage"))
     assert "1 model calls" in line and "tokens in 1000" in line and "out 200" in line
     assert json.dumps(report["extras"]["llm"]["usage"]) == json.dumps(summary["usage"])
+
+
+def test_every_request_body_is_masked_before_it_is_sent(monkeypatch):
+    from tools.llm.client import make_client, send
+
+    body = {"model": MODEL, "max_tokens": 100, "system": [{"type": "text", "text": "system"}],
+            "messages": [{"role": "user", "content": [{"type": "text", "text": "conn password=hunter2-body-Zz1"}]}]}
+    with FakeAnthropic([text("ok")]) as fake:
+        fake_env(monkeypatch, fake)
+        send(make_client(10), body, 10)
+    assert b"hunter2-body-Zz1" not in fake.raw_bodies[0] and b"password=[REDACTED]" in fake.raw_bodies[0]
+    assert "hunter2-body-Zz1" in body["messages"][0]["content"][0]["text"]  # the caller's copy is untouched
+
+
+def test_cost_is_estimated_from_the_price_table():
+    from tools.llm.budget import Usage, model_table
+
+    model = model_table()["default_model"]
+    price = model_table()["prices"][model]
+    spent = Usage(input_tokens=1_000_000, output_tokens=1_000_000, cache_read_input_tokens=1_000_000)
+    expected = price["input"] + price["output"] + price["input"] * model_table()["cache_read_factor"]
+    assert spent.cost_usd(model) == round(expected, 4)
+    assert Usage(input_tokens=5).cost_usd("no-such-model") is None
