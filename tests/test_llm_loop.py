@@ -220,7 +220,8 @@ def test_an_api_failure_leaves_the_deterministic_report_with_a_gap(monkeypatch, 
         fake_env(monkeypatch, fake)
         monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url + "/missing")  # every call answers 404
         report, summary = refine_report(deterministic, [], CONTEXT, model=MODEL, notify=lambda _l: None)
-    assert summary["status"] == "failed" and "NotFoundError" in summary["reason"]
+    assert summary["status"] == "failed" and "the Messages API failed: NotFoundError" in summary["reason"]
+    assert summary["usage"]["model_calls"] == 0 and "Messages API failed" in report["data_gaps"][-1]["why_missing"]
     assert report["evidence"] == deterministic["evidence"] and validate(report) == []
 
 

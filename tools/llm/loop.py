@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from anthropic import APIError
+
 from tools.errors import ToolError
 from tools.llm.answer import check_answer
 from tools.llm.budget import Budget, Usage
@@ -83,9 +85,15 @@ def run_loop(deterministic: dict[str, Any], digest: str, context: dict[str, Any]
                 body["messages"] = _with_cache_marker(messages)
                 warned = True
             body["tool_choice"] = {"type": "none"}
-        response = send(client, body, budget.remaining_seconds())
+        try:
+            response = send(client, body, budget.remaining_seconds())
+        except APIError as exc:  # after the SDK's own retries: the pass ends, its usage so far is kept
+            result.stop = f"the Messages API failed: {type(exc).__name__}: {exc}"
+            return result
         usage.add(response.usage)
         content = [_block(b) for b in response.content]
+        if response.stop_reason != "tool_use":  # a tool_use cut by max_tokens gets no result: drop it
+            content = [b for b in content if b.get("type") != "tool_use"]
         if content:
             messages.append({"role": "assistant", "content": content})
         uses = [b for b in content if b.get("type") == "tool_use"]
