@@ -215,6 +215,12 @@ def test_the_token_budget_stops_before_the_next_call(refine):
     assert summary["usage"]["input_tokens"] == 60_000
 
 
+def test_the_time_budget_stops_before_a_call_that_could_not_finish(refine):
+    report, summary, fake, _ = refine([answer_with()], max_seconds=0.001)
+    assert fake.requests == [] and summary["status"] == "failed"
+    assert "time budget (0.001 s) reached" in _last_gap(report)["why_missing"]
+
+
 def test_an_api_failure_leaves_the_deterministic_report_with_a_gap(monkeypatch, deterministic):
     with FakeAnthropic([]) as fake:
         fake_env(monkeypatch, fake)
