@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from fake_anthropic import (
+    CASES,
     MODEL,
     PRICING,
     SITEBOOKIFY,
@@ -133,16 +134,20 @@ def test_cli_against_a_model_that_never_answers_properly_writes_the_deterministi
 
 
 def test_eval_llm_mode_runs_the_loop_per_case_and_scores_it(monkeypatch, tmp_path, capsys):
-    with FakeAnthropic([answer_with()]) as fake:
+    """A job case: the model lists the executions through the replay the eval's subprocess serves."""
+    job = {"project_id": "marketa-catalog", "region": "us-central1", "job": "catalog-import"}
+    with FakeAnthropic([tool_use(("toolu_ex", "list_executions", job)), answer_with()]) as fake:
         fake_env(monkeypatch, fake)
-        code = eval_main(["--cases", str(PRICING), "--mode", "llm", "--model", MODEL,
+        code = eval_main(["--cases", str(CASES / "csv-import-job-oom"), "--mode", "llm", "--model", MODEL,
                           "--json", str(tmp_path / "eval.json")])
-    assert len(fake.requests) == 1 and fake.requests[0]["model"] == MODEL
+    assert len(fake.requests) == 2 and fake.requests[0]["model"] == MODEL
+    executions = tool_result_text(fake.requests[1], "toolu_ex")
+    assert "catalog-import-9q4tw" in executions and "catalog-import-m2hkc" in executions
     body = json.loads((tmp_path / "eval.json").read_text(encoding="utf-8"))
     case = body["cases"][0]
-    assert case["id"] == "pricing-port-bind" and case["checks"]["valid"]["ok"] is True
-    assert case["llm"]["status"] == "refined" and code in (0, 1)
-    assert "pricing-port-bind" in capsys.readouterr().out
+    assert case["id"] == "csv-import-job-oom" and case["checks"]["valid"]["ok"] is True
+    assert case["llm"]["status"] == "refined" and case["llm"]["tool_calls"] == 1 and code in (0, 1)
+    assert "csv-import-job-oom" in capsys.readouterr().out
 
 
 def test_help_states_the_budget_defaults_the_loop_uses():

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from tools.paths import DATA, ROOT
+from tools.paths import DATA, ROOT, SCHEMAS
 
 PROMPTS = ROOT / "prompts"
 _TAG = re.compile(r"(?i)<(\s*/?\s*)(untrusted-data)")
@@ -45,7 +45,9 @@ def labels_text() -> str:
 @cache
 def system_prompt() -> str:
     """Stable across runs (no time, no ids), so the cached prefix stays valid."""
-    return fill(load_prompt("system"), labels=labels_text())
+    schema = json.dumps(json.loads((SCHEMAS / "report.schema.json").read_text(encoding="utf-8")),
+                        ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return fill(load_prompt("system"), labels=labels_text(), schema=schema)
 
 
 def wrap_data(text: str, **attributes: str) -> str:
