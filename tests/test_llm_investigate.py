@@ -147,7 +147,8 @@ def test_eval_llm_mode_runs_the_loop_per_case_and_scores_it(monkeypatch, tmp_pat
     case = body["cases"][0]
     assert case["id"] == "csv-import-job-oom" and case["checks"]["valid"]["ok"] is True
     assert case["llm"]["status"] == "refined" and case["llm"]["tool_calls"] == 1 and code in (0, 1)
-    assert "csv-import-job-oom" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "csv-import-job-oom" in out and "llm: 1 of 1 reports refined; 2 model calls" in out
 
 
 def test_help_states_the_budget_defaults_the_loop_uses():

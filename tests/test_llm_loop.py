@@ -215,6 +215,12 @@ def test_the_token_budget_stops_before_the_next_call(refine):
     assert summary["usage"]["input_tokens"] == 60_000
 
 
+def test_a_starting_context_over_the_token_budget_makes_no_model_call(refine):
+    report, summary, fake, _ = refine([answer_with()], max_tokens=100)
+    assert fake.requests == [] and len(fake.count_requests) == 1
+    assert "the starting context alone is" in _last_gap(report)["why_missing"]
+
+
 def test_the_time_budget_stops_before_a_call_that_could_not_finish(refine):
     report, summary, fake, _ = refine([answer_with()], max_seconds=0.001)
     assert fake.requests == [] and summary["status"] == "failed"

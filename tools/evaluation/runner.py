@@ -204,6 +204,18 @@ def markdown_table(results: list[dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
+def llm_summary(results: list[dict[str, Any]]) -> str:
+    """LLM mode: how many passes refined their report, and what the whole run cost."""
+    passes = [r.get("llm") or {} for r in results]
+    usage = [p.get("usage") or {} for p in passes]
+    costs = [u.get("estimated_cost_usd") for u in usage]
+    cost = f"${sum(c for c in costs if c):.4f}" if any(c is not None for c in costs) else "unknown"
+    return (f"llm: {sum(p.get('status') == 'refined' for p in passes)} of {len(results)} reports refined; "
+            f"{sum(u.get('model_calls', 0) for u in usage)} model calls, "
+            f"{sum(u.get('input_tokens', 0) + u.get('cache_read_input_tokens', 0) for u in usage)} tokens in, "
+            f"{sum(u.get('output_tokens', 0) for u in usage)} out; est. cost {cost}")
+
+
 def below_thresholds(summary: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:
     """One line per figure that falls short of one set's block in evals/thresholds.yaml."""
     problems = []
@@ -268,6 +280,8 @@ def main(argv: list[str]) -> int:
             results.append(result)
     sets = {name: summarize(members) for name, members in split_sets(results).items()}
     print(format_table(results))
+    if llm:
+        print(llm_summary(results))
     thresholds = load_thresholds(args.thresholds) if args.thresholds.is_file() else {}
     problems = []
     for name, summary in sets.items():

@@ -67,6 +67,10 @@ def run_loop(deterministic: dict[str, Any], digest: str, context: dict[str, Any]
     result = LoopResult(None, None, usage, ledger, tools_offered=sorted(names))
     client = client or make_client(budget.max_seconds)
     result.starting_tokens = count_tokens(client, {**prefix, "messages": messages})
+    if result.starting_tokens and result.starting_tokens >= budget.max_tokens:
+        result.stop = (f"the starting context alone is {result.starting_tokens} tokens, over the token budget "
+                       f"({budget.max_tokens})")
+        return result
     warned = False
     while True:
         stop = budget.exhausted(usage)

@@ -71,10 +71,11 @@ def refine_report(report: dict[str, Any], records: list[dict[str, Any]], context
     try:
         result = run_loop(report, digest_text(records), context, model=model_id, budget=budget,
                           allow_write=allow_write, client=client, notify=notify)
-    except Exception as exc:  # noqa: BLE001 - the API, the network or a bug: the deterministic report stands
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - a bug or Ctrl-C: the deterministic report stands
         if os.environ.get("CROBS_DEBUG"):
             raise
-        why = f"the LLM pass failed: {type(exc).__name__}: {exc}"
+        kind = "was interrupted" if isinstance(exc, KeyboardInterrupt) else f"failed: {type(exc).__name__}: {exc}"
+        why = f"the LLM pass {kind}"
         notify(f"{_line(why, 300)}; writing the deterministic report")
         summary = {"status": "failed", "model": model_id, "reason": _line(why)}
         return with_gap(report, why, f"check the key, ANTHROPIC_BASE_URL and the network, then {rerun}",
