@@ -152,12 +152,17 @@ def test_three_rejected_answers_leave_the_deterministic_report_with_a_gap(refine
     assert validate(report) == []
 
 
-def test_a_changed_target_is_rejected(refine):
+def test_a_changed_target_or_an_empty_ranking_is_rejected(refine):
     def retarget(report, body, fake):
         report["incident_summary"]["target"]["target_name"] = "billing"
 
-    _, summary, fake, _ = refine([answer_with(retarget)])
+    def no_candidates(report, body, fake):
+        report["root_cause_candidates"] = []
+        report["fix_plan"] = {"immediate": [], "permanent": []}
+
+    _, summary, fake, _ = refine([answer_with(retarget), answer_with(no_candidates)])
     assert "/incident_summary/target/target_name: must stay \"pricing\"" in user_texts(fake.requests[1])[-1]
+    assert "/root_cause_candidates: keep at least one candidate" in user_texts(fake.requests[2])[-1]
     assert summary["status"] == "failed"
 
 

@@ -66,10 +66,10 @@ def check_answer(text: str, deterministic: dict[str, Any],
 
 
 def _summary_errors(report: dict[str, Any], deterministic: dict[str, Any]) -> list[dict[str, str]]:
+    errors: list[dict[str, str]] = []
     summary = report.get("incident_summary")
     if not isinstance(summary, dict):
-        return []  # the validator reports the shape
-    errors = []
+        summary = {}  # the validator reports the shape
     given = deterministic.get("incident_summary") or {}
     for key in ("target", "window"):
         theirs, ours = summary.get(key), given.get(key)
@@ -78,4 +78,7 @@ def _summary_errors(report: dict[str, Any], deterministic: dict[str, Any]) -> li
                 if field in ours and theirs.get(field) != ours[field]:
                     errors.append(_error(f"/incident_summary/{key}/{field}",
                                          f"must stay {json.dumps(ours[field])} (the investigated {key})"))
+    if deterministic.get("root_cause_candidates") and report.get("root_cause_candidates") == []:
+        errors.append(_error("/root_cause_candidates", "keep at least one candidate (use `healthy` when nothing "
+                                                       "abnormal happened, `other` when nothing fits)"))
     return errors
