@@ -30,11 +30,11 @@ def parse_answer(text: str) -> tuple[dict[str, Any] | None, str | None]:
     fenced = _FENCE.match(body)
     if fenced:
         body = fenced.group(1).strip()
-    start, end = body.find("{"), body.rfind("}")
-    if start < 0 or end <= start:
+    start = body.find("{")
+    if start < 0:
         return None, "the answer holds no JSON object; reply with the full report JSON only"
     try:
-        value = json.loads(body[start:end + 1])
+        value, _ = json.JSONDecoder().raw_decode(body, start)  # prose after the object is ignored
     except json.JSONDecodeError as exc:
         return None, f"the answer is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
     except RecursionError:
