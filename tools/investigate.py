@@ -10,6 +10,10 @@ so a Trello failure can never lose the report.
 `--replay CASE_DIR` runs the same code against a recorded case: it starts the
 replay server in-process and points the real Google and Trello clients at it,
 and takes target, window, repo, card, profile and language from case.yaml.
+
+`--llm` hands the finished report to tools/llm before the files are written
+(inside the replay, so the model's tool calls reach the same sources); when
+that pass fails, the deterministic report is written with a data gap.
 """
 
 from __future__ import annotations
