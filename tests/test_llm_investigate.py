@@ -151,6 +151,14 @@ def test_eval_llm_mode_runs_the_loop_per_case_and_scores_it(monkeypatch, tmp_pat
     assert "csv-import-job-oom" in out and "llm: 1 of 1 reports refined; 2 model calls" in out
 
 
+def test_a_budget_that_is_not_positive_is_a_one_line_usage_error(capsys):
+    from tools.cli import main
+
+    assert main(["investigate", "--replay", str(PRICING), "--llm", "--llm-max-turns", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "crobs: error: --llm-max-turns, --llm-max-tokens and --llm-max-seconds must be positive"
+
+
 def test_help_states_the_budget_defaults_the_loop_uses():
     from tools.llm.budget import DEFAULT_MAX_SECONDS, DEFAULT_MAX_TOKENS, DEFAULT_MAX_TURNS, model_table
 

@@ -84,6 +84,8 @@ def investigate(
         raise UsageError("name the target: --service NAME or --job NAME")
     if format not in ("md", "json"):
         raise UsageError(f"--format must be md or json, not {format!r}")
+    if any(v is not None and v <= 0 for v in (llm_max_turns, llm_max_tokens, llm_max_seconds)):
+        raise UsageError("--llm-max-turns, --llm-max-tokens and --llm-max-seconds must be positive")
     lang = lang or case.get("lang") or "en"
     if lang not in ("en", "ja"):
         raise UsageError(f"--lang must be ja or en, not {lang!r}")
