@@ -10,6 +10,10 @@ so a Trello failure can never lose the report.
 `--replay CASE_DIR` runs the same code against a recorded case: it starts the
 replay server in-process and points the real Google and Trello clients at it,
 and takes target, window, repo, card, profile and language from case.yaml.
+
+`--llm` hands the finished report to tools/llm before the files are written
+(inside the replay, so the model's tool calls reach the same sources); when
+that pass fails, the deterministic report is written with a data gap.
 """
 
 from __future__ import annotations
@@ -60,6 +64,12 @@ def investigate(
     replay: str | None = None,
     attach: bool = False,
     emit_alerts: str | None = None,
+    llm: bool = False,
+    model: str | None = None,
+    allow_write: bool = False,
+    llm_max_turns: int | None = None,
+    llm_max_tokens: int | None = None,
+    llm_max_seconds: float | None = None,
 ) -> dict[str, Any]:
     """Investigate one Cloud Run service or job and write report.json + report.md (see module docstring)."""
     progress = Progress()
@@ -74,6 +84,8 @@ def investigate(
         raise UsageError("name the target: --service NAME or --job NAME")
     if format not in ("md", "json"):
         raise UsageError(f"--format must be md or json, not {format!r}")
+    if any(v is not None and v <= 0 for v in (llm_max_turns, llm_max_tokens, llm_max_seconds)):
+        raise UsageError("--llm-max-turns, --llm-max-tokens and --llm-max-seconds must be positive")
     lang = lang or case.get("lang") or "en"
     if lang not in ("en", "ja"):
         raise UsageError(f"--lang must be ja or en, not {lang!r}")
@@ -106,8 +118,32 @@ def investigate(
         except ToolError as exc:  # an internal inconsistency: no report, exit 1 through fail_when_false
             progress.warn(f"no report could be produced: {exc}")
             return {"written": False, "format": format, "error": str(exc), "markdown": ""}
+        llm_summary = None
+        if llm:  # inside the replay: the model's tool calls reach the same sources
+            report, llm_summary = _refine(report, gcp, target, start_s, end_s, repo, trello, replay, lang, model,
+                                          allow_write, (llm_max_turns, llm_max_tokens, llm_max_seconds), progress)
         out_dir = out or default_out_dir(name, start_dt)
-        return _finish(report, out_dir, format, attach, trello, emit_alerts, progress)
+        result = _finish(report, out_dir, format, attach, trello, emit_alerts, progress)
+        if llm_summary is not None:
+            result["llm"] = llm_summary
+        return result
+
+
+def _refine(report: dict[str, Any], gcp: dict[str, Any], target: dict[str, Any], start: str, end: str,
+            repo: str | None, trello: str | None, replay: str | None, lang: str, model: str | None,
+            allow_write: bool, limits: tuple[Any, Any, Any], progress: Progress) -> tuple[dict[str, Any], Any]:
+    """`--llm`: the model checks and refines the report (tools/llm); the deterministic one stands on failure."""
+    from tools.llm.refine import refine_report
+
+    context = {**target, "window_start": start, "window_end": end,
+               "repository checkout (scan_repo, scan_deploy_config path)": str(Path(repo).resolve()) if repo else None,
+               "Trello card (read_trello_card url)": trello,
+               "recorded log export (analyze_logs path)":
+                   str(Path(replay).resolve() / "logging" / "entries.jsonl") if replay else None,
+               "report language": lang}
+    turns, tokens, seconds = limits
+    return refine_report(report, gcp.get("records") or [], context, model=model, allow_write=allow_write,
+                         max_turns=turns, max_tokens=tokens, max_seconds=seconds, notify=progress.info)
 
 
 def _analyse(target: dict[str, Any], start: datetime, end: datetime, gcp: dict[str, Any], code: dict[str, Any],

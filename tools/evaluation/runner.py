@@ -43,9 +43,10 @@ def find_cases(roots: list[Path]) -> list[Path]:
     return cases
 
 
-def investigate_case(case_dir: Path, out_dir: Path) -> tuple[dict[str, Any] | None, str]:
-    """Run the CLI on one case; (report, stderr tail)."""
-    command = [sys.executable, "-m", "tools.cli", "investigate", "--replay", str(case_dir), "--out", str(out_dir)]
+def investigate_case(case_dir: Path, out_dir: Path, llm: list[str] | None = None) -> tuple[dict[str, Any] | None, str]:
+    """Run the CLI on one case (with `llm`: the --llm flags); (report, stderr tail)."""
+    command = [sys.executable, "-m", "tools.cli", "investigate", "--replay", str(case_dir), "--out", str(out_dir),
+               *(llm or [])]
     env = {k: v for k, v in os.environ.items() if k not in ("CROBS_GCP_ENDPOINT", "TRELLO_BASE_URL")}
     try:
         proc = subprocess.run(command, capture_output=True, text=True, timeout=CASE_TIMEOUT, env=env, cwd=ROOT)
@@ -84,7 +85,7 @@ def _set_of_unreadable(case_dir: Path) -> str:
     return "real" if any(line.startswith("provenance:") for line in text.splitlines()) else "team"
 
 
-def run_case(case_dir: Path) -> dict[str, Any]:
+def run_case(case_dir: Path, llm: list[str] | None = None) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         case = load_case(case_dir)
@@ -92,14 +93,14 @@ def run_case(case_dir: Path) -> dict[str, Any]:
         return {"id": case_dir.name, "set": _set_of_unreadable(case_dir), "checks": None, "error": str(exc),
                 "seconds": 0.0}
     with tempfile.TemporaryDirectory(prefix="crobs-eval-") as tmp:
-        report, note = investigate_case(case_dir, Path(tmp))
+        report, note = investigate_case(case_dir, Path(tmp), llm)
     seconds = time.perf_counter() - started
     if report is None:
         return {"id": case.get("id", case_dir.name), "set": case_set(case), "checks": None, "error": note,
                 "truth": list((case.get("expect") or {}).get("root_causes") or []), "seconds": seconds}
     checks = score_report(case, report, _validate(report))
     top = report.get("root_cause_candidates") or [{}]
-    return {
+    result = {
         "id": case.get("id", case_dir.name),
         "set": case_set(case),
         "truth": list((case.get("expect") or {}).get("root_causes") or []),
@@ -109,6 +110,9 @@ def run_case(case_dir: Path) -> dict[str, Any]:
         "error": None,
         "seconds": round(seconds, 2),
     }
+    if llm is not None:  # LLM mode: whether the model's answer was kept, and what it cost
+        result["llm"] = (report.get("extras") or {}).get("llm")
+    return result
 
 
 def _mark(value: bool | None) -> str:
@@ -200,6 +204,18 @@ def markdown_table(results: list[dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
+def llm_summary(results: list[dict[str, Any]]) -> str:
+    """LLM mode: how many passes refined their report, and what the whole run cost."""
+    passes = [r.get("llm") or {} for r in results]
+    usage = [p.get("usage") or {} for p in passes]
+    costs = [u.get("estimated_cost_usd") for u in usage]
+    cost = f"${sum(c for c in costs if c):.4f}" if any(c is not None for c in costs) else "unknown"
+    return (f"llm: {sum(p.get('status') == 'refined' for p in passes)} of {len(results)} reports refined; "
+            f"{sum(u.get('model_calls', 0) for u in usage)} model calls, "
+            f"{sum(u.get('input_tokens', 0) + u.get('cache_read_input_tokens', 0) for u in usage)} tokens in, "
+            f"{sum(u.get('output_tokens', 0) for u in usage)} out; est. cost {cost}")
+
+
 def below_thresholds(summary: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:
     """One line per figure that falls short of one set's block in evals/thresholds.yaml."""
     problems = []
@@ -241,24 +257,31 @@ def main(argv: list[str]) -> int:
                         help="also write a per-case Markdown table (truth, top 3, must-cite hits) per set here")
     parser.add_argument("--mode", choices=["deterministic", "llm"], default="deterministic")
     parser.add_argument("--runs", type=int, default=1, help="LLM mode: runs per case")
+    parser.add_argument("--model", help="LLM mode: model id (default CROBS_MODEL, else the investigate default)")
     parser.add_argument("--thresholds", type=Path, default=THRESHOLDS)
     args = parser.parse_args(argv)
+    llm = None
     if args.mode == "llm":
-        if not os.environ.get("ANTHROPIC_API_KEY"):
+        if not (os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")):
             print("crobs eval: LLM mode skipped: ANTHROPIC_API_KEY is not set", file=sys.stderr)
             return 0
-        print("crobs eval: LLM mode is not available in this build (the LLM orchestration is not shipped yet)",
-              file=sys.stderr)
-        return 2
+        llm = ["--llm", *(["--model", args.model] if args.model else [])]
     cases = find_cases(args.cases)
     if not cases:
         raise UsageError(f"no case directories (with case.yaml) under {', '.join(map(str, args.cases))}")
     results = []
+    runs = max(1, args.runs) if llm else 1
     for case_dir in cases:
-        print(f"eval: {case_dir.name} ...", file=sys.stderr, flush=True)
-        results.append(run_case(case_dir))
+        for run in range(1, runs + 1):
+            print(f"eval: {case_dir.name}{f' (run {run})' if runs > 1 else ''} ...", file=sys.stderr, flush=True)
+            result = run_case(case_dir, llm)
+            if runs > 1:
+                result["id"] = f"{result['id']}#{run}"
+            results.append(result)
     sets = {name: summarize(members) for name, members in split_sets(results).items()}
     print(format_table(results))
+    if llm:
+        print(llm_summary(results))
     thresholds = load_thresholds(args.thresholds) if args.thresholds.is_file() else {}
     problems = []
     for name, summary in sets.items():
