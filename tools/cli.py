@@ -18,6 +18,7 @@ import yaml
 
 from tools.errors import ToolError
 from tools.registry import Command, Tool, load_commands, load_tools
+from tools.safety.mask import mask_text, mask_value
 
 _TYPES = {"string": str, "integer": int, "number": float}
 
@@ -124,6 +125,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Tool | Command]]:
 
 
 def _print_result(tool: Tool, result: Any, as_json: bool) -> None:
+    result = mask_value(result)  # the one masking step: nothing reaches stdout unmasked (issue 16)
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
         return
@@ -136,6 +138,7 @@ def _print_result(tool: Tool, result: Any, as_json: bool) -> None:
         text = result.get(tool.cli["text_field"], "")
     else:
         text = yaml.safe_dump(result, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    text = mask_text(text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
@@ -167,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = run(argv)
     except ToolError as exc:
-        print(f"crobs: error: {exc}", file=sys.stderr)
+        print(f"crobs: error: {mask_text(str(exc))}", file=sys.stderr)
         code = exc.exit_code
     except KeyboardInterrupt:
         print("crobs: interrupted", file=sys.stderr)
@@ -177,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the user gets one line, not a traceback
         if os.environ.get("CROBS_DEBUG"):
             raise
-        print(f"crobs: internal error: {type(exc).__name__}: {exc} (set CROBS_DEBUG=1 for a traceback)",
+        print(f"crobs: internal error: {type(exc).__name__}: {mask_text(str(exc))} "
+              "(set CROBS_DEBUG=1 for a traceback)",
               file=sys.stderr)
         code = 1
     sys.stdout.flush()
