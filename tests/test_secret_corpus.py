@@ -14,83 +14,14 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from secret_corpus import Secret, build_case, clean_lines, leaked  # noqa: E402
+from secret_corpus import Secret, build_case, clean_lines, leaked, masking_off, run_everything  # noqa: E402
 
-from tools.cli import main  # noqa: E402
-from tools.collect import replay_env  # noqa: E402
-from tools.replay import trello_state  # noqa: E402
 from tools.safety import mask  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _read_commands(case: Path) -> list[list[str]]:
-    meta = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
-    t, w = meta["target"], meta["window"]
-    p, r, s = t["project_id"], t["region"], t["target_name"]
-    when = ["--start", str(w["start"]), "--end", str(w["end"])]
-    revision = sorted((case / "run" / "revisions").glob("*.json"))[-1].stem
-    common = ["--project-id", p, "--region", r, "--service", s]
-    return [
-        ["describe-service", *common],
-        ["list-revisions", *common],
-        ["describe-revision", *common, "--revision", revision],
-        ["revision-timeline", *common],
-        ["fetch-deploy-events", *common, *when],
-        ["fetch-logs", "--project-id", p, "--target-type", "service", "--target-name", s, *when],
-        ["query-logs", "--project-id", p, "--filter", 'resource.type="cloud_run_revision" OR logName:"cloudaudit"',
-         *when],
-        ["query-logs", "--project-id", p, "--filter", 'logName:"cloudaudit"', "--raw", *when],
-        ["trello", "read", meta["trello_card"]],
-        ["scan-repo", str(case / "repo")],
-        ["analyze-logs", str(case / "logging" / "entries.jsonl")],
-    ]
-
-
-def run_everything(case: Path, out: Path, capsys) -> dict[str, str]:
-    """Every output of every tool against the seeded case: name -> text."""
-    outputs: dict[str, str] = {}
-    card = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))["trello_card"]
-    with replay_env(str(case)):
-        for fmt in ("json", "text"):
-            report_dir = out / f"report-{fmt}"
-            code = main(["investigate", "--replay", str(case), "--out", str(report_dir),
-                         *(["--json"] if fmt == "json" else [])])
-            got = capsys.readouterr()
-            assert code == 0, got.err[-400:]
-            outputs[f"investigate {fmt} stdout"], outputs[f"investigate {fmt} stderr"] = got.out, got.err
-            outputs[f"report.md ({fmt})"] = (report_dir / "report.md").read_text(encoding="utf-8")
-            outputs[f"report.json ({fmt})"] = (report_dir / "report.json").read_text(encoding="utf-8")
-            for argv in _read_commands(case):
-                main([*argv, *(["--json"] if fmt == "json" else [])])
-                got = capsys.readouterr()
-                label = " ".join(argv[:2] if argv[0] == "trello" else argv[:1]) + (" --raw" if "--raw" in argv else "")
-                outputs[f"{label} {fmt} stdout"], outputs[f"{label} {fmt} stderr"] = got.out, got.err
-        # The Trello attach: what the replay server received is the posted payload.
-        from tools.replay.server import ReplayServer
-
-        with ReplayServer(case) as server:
-            import os
-
-            saved = os.environ.get("TRELLO_BASE_URL")
-            os.environ["TRELLO_BASE_URL"] = server.url
-            try:
-                code = main(["trello", "attach", str(out / "report-json" / "report.json"), "--card", card, "--json"])
-            finally:
-                os.environ["TRELLO_BASE_URL"] = saved or ""
-            got = capsys.readouterr()
-            assert code == 0, got.err[-400:]
-            outputs["trello attach stdout"] = got.out
-            posted = [c["data"]["text"] for c in trello_state.comments(server, card.rsplit("/", 1)[-1])
-                      if c.get("idMemberCreator") == trello_state.BOT["id"]]  # ours, not the card's own
-            files = trello_state.state(server)["files"].values()
-            outputs["trello posted payload"] = "\n".join(posted + [f.decode("utf-8") for f in files])
-            assert files and posted
-    return outputs
 
 
 def leak_table(secrets: list[Secret], outputs: dict[str, str]) -> dict[str, list[Secret]]:
@@ -110,12 +41,10 @@ def test_the_corpus_is_big_enough(corpus):
             "card_description", "card_comments", "repo_lines"} <= channels
 
 
-def test_no_secret_survives_in_any_output(corpus, tmp_path, capsys, monkeypatch):
+def test_no_secret_survives_in_any_output(corpus, tmp_path, monkeypatch):
     case, secrets = corpus
-    monkeypatch.setenv("TRELLO_API_KEY", "0123456789abcdef0123456789abcdef")
-    monkeypatch.setenv("TRELLO_TOKEN", "ATTAcorpus0123456789abcdef")
     monkeypatch.setattr("tools.sources.trello_client._sleep", lambda seconds: None)
-    outputs = run_everything(case, tmp_path, capsys)
+    outputs = run_everything(case, tmp_path)
     leaks = {name: [f"{s.kind}@{s.channel}" for s in found] for name, found in leak_table(secrets, outputs).items()
              if found}
     assert not leaks, leaks
@@ -126,17 +55,13 @@ def test_no_secret_survives_in_any_output(corpus, tmp_path, capsys, monkeypatch)
         assert mask.MASK in outputs[name], name
 
     # control: with the masking step switched off the same outputs carry the secrets
-    monkeypatch.setattr(mask, "_mask", lambda text: text)
-    monkeypatch.setattr(mask, "mask_value", lambda value, *a, **k: value)
-    for name in ("mask_value", "mask_text"):
-        for module in ("tools.cli", "tools.report.io", "tools.sinks.trello_attach"):
-            if name in vars(sys.modules[module]):
-                monkeypatch.setattr(f"{module}.{name}", (lambda v, *a, **k: v))
-    mask._mask_cached.cache_clear()
-    bare = run_everything(case, tmp_path / "control", capsys)
-    mask._mask_cached.cache_clear()
+    with masking_off():
+        bare = run_everything(case, tmp_path / "control")
     reached = {s for found in leak_table(secrets, bare).values() for s in found}
     assert len(reached) >= 0.8 * len(secrets), f"only {len(reached)} of {len(secrets)} planted secrets reach an output"
+    for name in ("report.md (json)", "fetch-logs text stdout", "trello posted payload",
+                 "describe-revision text stdout"):
+        assert leak_table(secrets, {name: bare[name]})[name], name
 
 
 def test_investigate_as_a_subprocess_prints_no_secret(corpus, tmp_path):
