@@ -88,6 +88,7 @@ def _kinds(rng: random.Random) -> dict[str, tuple[str, str, str]]:
     return out
 
 
+KIND_NAMES = tuple(_kinds(random.Random(0)))
 URL_KINDS = ("url_bearer", "url_access_token", "trello_key_token", "google_api_key", "oauth_access_token", "jwt")
 ENV_KINDS = {"env_database_password": "DATABASE_PASSWORD", "env_db_password": "DB_PASSWORD",
              "env_pgpassword": "PGPASSWORD", "env_secret_key": "SECRET_KEY", "stripe_key": "STRIPE_API_KEY",
@@ -155,8 +156,8 @@ def build_case(dest: Path, seed: int = 16) -> tuple[Path, list[Secret]]:
     proto["request"] = {"service": {"template": {"containers": [{
         "env": [{"name": ENV_KINDS[s.kind], "value": s.value} for s in env_in_audit]}]}}}
     added.append(_entry(audit, "sec-audit-env", "2026-02-18T05:24:00Z", protoPayload=proto))
-    originals = [e for e in entries if "textPayload" in e and e.get("severity") in ("ERROR", "WARNING")]
-    for e, s in zip(originals, planter.plant("log_text_cited"), strict=False):  # lines the report cites
+    originals = [e for e in entries if "textPayload" in e]  # the lines the report cites
+    for e, s in zip(originals, planter.plant("log_text_cited", KIND_NAMES[: len(originals)]), strict=True):
         e["textPayload"] = f"{s.text} {e['textPayload']}"
     lines = [json.dumps(e) for e in entries + added]
     (case / "logging" / "entries.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -165,9 +166,10 @@ def build_case(dest: Path, seed: int = 16) -> tuple[Path, list[Secret]]:
         resource = json.loads(path.read_text(encoding="utf-8"))
         conditions = planter.plant(f"conditions:{path.stem}")
         failing = [c for c in resource.get("conditions") or [] if c.get("message")]
-        for c, s in zip(failing, conditions[:3], strict=False):  # the cited messages themselves
+        cited = min(3, len(failing))
+        for c, s in zip(failing[:cited], conditions[:cited], strict=True):  # the cited messages themselves
             c["message"] = f"{s.text}; {c['message']}"
-        for i, s in enumerate(conditions[3:]):
+        for i, s in enumerate(conditions[cited:]):
             resource.setdefault("conditions", []).append(
                 {"type": f"Seeded{i}", "state": "CONDITION_FAILED", "severity": "ERROR",
                  "message": f"Container failed to start: {s.text}", "lastTransitionTime": "2026-02-18T05:14:22Z"})
@@ -184,7 +186,8 @@ def build_case(dest: Path, seed: int = 16) -> tuple[Path, list[Secret]]:
     desc = planter.plant("card_description")
     card["desc"] = "pricing deploy fails.\n" + "\n".join(f"- {s.text}" for s in desc)
     comments = [a for a in card.get("actions") or [] if a.get("type") == "commentCard"]
-    for action, s in zip(comments * 30, planter.plant("card_comments"), strict=False):
+    assert comments, "the card to copy has comments"
+    for action, s in zip(comments * len(KIND_NAMES), planter.plant("card_comments"), strict=False):
         action = copy.deepcopy(action)
         action["id"] = f"{len(card['actions']):024x}"
         action["data"] = dict(action.get("data") or {}, text=f"seen again: {s.text}")
@@ -303,7 +306,7 @@ def _env(**values: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def run_everything(case: Path, out: Path) -> dict[str, str]:
+def run_everything(case: Path, out: Path, formats: tuple[str, ...] = ("json", "text")) -> dict[str, str]:
     """Every output of every tool against the seeded case: output name -> its text.
 
     investigate --replay (stdout, stderr, report.md, report.json) and each read tool, in JSON and
@@ -318,7 +321,7 @@ def run_everything(case: Path, out: Path) -> dict[str, str]:
     card = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))["trello_card"]
     trello = {"TRELLO_API_KEY": "0123456789abcdef0123456789abcdef", "TRELLO_TOKEN": "ATTAcorpus0123456789abcdef"}
     with _env(**trello), replay_env(str(case)):
-        for fmt in ("json", "text"):
+        for fmt in formats:
             flag = ["--json"] if fmt == "json" else []
             report_dir = out / f"report-{fmt}"
             code, stdout, stderr = _cli(["investigate", "--replay", str(case), "--out", str(report_dir), *flag])
@@ -332,8 +335,8 @@ def run_everything(case: Path, out: Path) -> dict[str, str]:
                 label = " ".join(argv[:2] if argv[0] == "trello" else argv[:1]) + (" --raw" if "--raw" in argv else "")
                 outputs[f"{label} {fmt} stdout"], outputs[f"{label} {fmt} stderr"] = stdout, stderr
     with ReplayServer(case) as server, _env(TRELLO_BASE_URL=server.url, **trello):
-        code, stdout, stderr = _cli(["trello", "attach", str(out / "report-json" / "report.json"), "--card", card,
-                                     "--json"])
+        report = out / f"report-{formats[0]}" / "report.json"
+        code, stdout, stderr = _cli(["trello", "attach", str(report), "--card", card, "--json"])
         if code != 0:
             raise AssertionError(f"trello attach exited {code}: {stderr[-400:]}")
         outputs["trello attach stdout"], outputs["trello attach stderr"] = stdout, stderr

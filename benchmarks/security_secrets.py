@@ -1,0 +1,123 @@
+"""The secrets section of benchmarks/security.py (issue 16): planted / leaked per output, false positives.
+
+Builds the seeded replay case of tests/secret_corpus.py (secrets of 25 kinds in every input
+channel), runs investigate --replay, every read tool (JSON and text) and the Trello attach, and
+counts per output how many planted secrets reach it with the masking step switched off (what the
+channel exposes) and with it on (what leaks). Then the false-positive rate: clean corpus lines and
+the text payloads of every bundled eval case altered by masking; and the cost: the sitebookify
+replay investigate with and without masking.
+
+    .venv/bin/python benchmarks/security_secrets.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from secret_corpus import build_case, clean_lines, leaked, masking_off, run_everything  # noqa: E402
+
+from tools.safety.mask import mask_text  # noqa: E402
+
+Table = tuple[str, list[str], list[list[Any]]]
+
+
+def leak_rows(tmp: Path) -> Table:
+    """Per output: secrets that reach it unmasked, and that leak with masking on."""
+    case, secrets = build_case(tmp)
+    masked = run_everything(case, tmp / "masked")
+    with masking_off():
+        bare = run_everything(case, tmp / "bare")
+    rows: list[list[Any]] = []
+    for name in sorted(masked):
+        reach, leak = len(leaked(secrets, bare.get(name, ""))), len(leaked(secrets, masked[name]))
+        if reach or leak:
+            rows.append([name, reach, leak])
+    reached = {s for text in bare.values() for s in leaked(secrets, text)}
+    leaks = {s for text in masked.values() for s in leaked(secrets, text)}
+    kinds, channels = len({s.kind for s in secrets}), len({s.channel.split(":")[0] for s in secrets})
+    rows.append([f"ALL ({len(secrets)} planted, {kinds} kinds, {channels} channels)", len(reached), len(leaks)])
+    return "Secrets: planted secrets per output", ["output", "reach it unmasked", "leaked"], rows
+
+
+def false_positive_rows() -> Table:
+    """Lines altered by masking in corpora that hold no secret."""
+    rows: list[list[Any]] = []
+    lines = clean_lines()
+    altered = [line for line in lines if mask_text(line) != line]
+    rows.append(["clean corpus (tests/secret_corpus.py)", len(lines), len(altered),
+                 f"{100 * len(altered) / len(lines):.2f} %"])
+    texts: list[str] = []
+    for path in sorted((ROOT / "evals" / "cases").glob("*/logging/entries.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line) if line.strip() else {}
+            payload = entry.get("textPayload") or (entry.get("jsonPayload") or {}).get("message")
+            if isinstance(payload, str):
+                texts.append(payload)
+            url = (entry.get("httpRequest") or {}).get("requestUrl")
+            if url:
+                texts.append(url)
+    distinct = sorted(set(texts))
+    changed = [t for t in distinct if mask_text(t) != t]
+    rows.append(["eval cases: distinct log texts and request URLs", len(distinct), len(changed),
+                 f"{100 * len(changed) / max(1, len(distinct)):.2f} %"])
+    for text in changed[:5]:
+        rows.append([f"  e.g. {text[:70]!r}", "", "", ""])
+    return "Secrets: false positives (lines altered that hold no secret)", ["corpus", "lines", "altered", "rate"], rows
+
+
+def cost_rows(tmp: Path, repeats: int = 3) -> Table:
+    """Wall time of the sitebookify replay investigate with and without the masking step (best of N)."""
+    from secret_corpus import _cli
+
+    case = ROOT / "evals" / "cases" / "sitebookify-sample"
+
+    def best() -> float:
+        times = []
+        for i in range(repeats):
+            start = time.perf_counter()
+            _cli(["investigate", "--replay", str(case), "--out", str(tmp / f"cost-{i}"), "--json"])
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    best()  # warm imports and caches once
+    with masking_off():
+        bare = best()
+    on = best()
+    return (f"Secrets: cost of masking (sitebookify replay investigate, best of {repeats})",
+            ["masking", "seconds", "slowdown"],
+            [["off", f"{bare:.3f}", ""], ["on", f"{on:.3f}", f"{100 * (on - bare) / bare:+.1f} %"]])
+
+
+def tables() -> list[Table]:
+    with tempfile.TemporaryDirectory(prefix="crobs-secrets-") as tmp:
+        return [leak_rows(Path(tmp) / "leaks"), false_positive_rows(), cost_rows(Path(tmp))]
+
+
+def print_table(title: str, header: list[str], rows: list[list[Any]]) -> None:
+    cells = [header, *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    print(f"\n{title}")
+    for n, row in enumerate(cells):
+        padded = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        print("  " + "  ".join(padded))
+        if n == 0:
+            print("  " + "  ".join("-" * w for w in widths))
+
+
+def main() -> int:
+    for table in tables():
+        print_table(*table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
