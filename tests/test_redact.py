@@ -165,3 +165,17 @@ def test_trello_scrub_masks_the_token_as_a_token_not_its_characters():
         out = client.scrub("GET /1/cards/abc?key=ab&token=t: the tenant token t was rejected")
     assert "tenant" in out and "/cards/abc" in out  # letters of the token elsewhere stay
     assert "token=t" not in out and "key=ab" not in out and " t was" not in out
+
+
+def test_hostile_input_stays_linear_and_never_overflows():
+    import time
+
+    start = time.perf_counter()
+    for text in ("key" * 100_000, "password=" * 30_000, "a@" * 100_000, "-----BEGIN PRIVATE KEY-----" + "A" * 300_000):
+        mask_text(text)
+    assert time.perf_counter() - start < 5  # quadratic backtracking would take minutes
+    deep = node = {}
+    for _ in range(3000):
+        node["a"] = {"note": "DB_PASSWORD=zz99q"}
+        node = node["a"]
+    assert "zz99q" not in str(mask_value(deep))

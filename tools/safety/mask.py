@@ -17,6 +17,7 @@ ids and digests are long random strings and are evidence.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from typing import Any
@@ -26,8 +27,10 @@ from tools.safety.patterns import Catalog, TokenRule, catalog
 MASK = "[REDACTED]"
 
 # Assignment candidates: a name holding a secret-ish stem, a separator, a value. `is_secret_name` decides.
+# Names are bounded (64 characters each side of the stem) so a long run of word characters stays linear.
 _ASSIGN = re.compile(
-    r"""(?P<name>(?<![\w.\-])-{0,2}(?:[A-Za-z_$][\w.\-]*?)?(?i:pass|pwd|secret|token|credential|key|auth|cookie)[\w.\-]*)"""
+    r"""(?P<name>(?<![\w.\-])-{0,2}(?:[A-Za-z_$][\w.\-]{0,63}?)?(?i:pass|pwd|secret|token|credential|key|auth|cookie)"""
+    r"""[\w.\-]{0,63}(?![\w.\-]))"""
     r"""(?P<q>\\?["']?)(?P<sep>[ \t]*(?::=|=>|=|:)[ \t]*)"""
     r"""(?P<v>\\"(?:(?!\\").)*\\"|"(?:[^"\\]|\\.)*"|'[^'\n]*'|[^\s&,;"'<>)\]}]+)"""
 )
@@ -166,15 +169,25 @@ def mask_value(value: Any, key: str | None = None, parent: str | None = None) ->
 
     `{"name": "DB_PASSWORD", "value": "..."}` (Cloud Run env) masks the value; `["--api-key", "v"]`
     masks the argument after a secret flag; Secret Manager references (`secretKeyRef: {secret,
-    version}`) keep their names, which are evidence, not secrets.
+    version}`) keep their names, which are evidence, not secrets. A value nested deeper than
+    MAX_DEPTH (hostile input) becomes its masked JSON text instead of overflowing the stack.
     """
+    return _walk(value, key, parent, 0)
+
+
+MAX_DEPTH = 200
+
+
+def _walk(value: Any, key: str | None, parent: str | None, depth: int) -> Any:
     cat = catalog()
+    if isinstance(value, dict | list) and depth >= MAX_DEPTH:
+        return mask_text(_flat_json(value))
     if isinstance(value, dict):
         named = value.get("name")
         if isinstance(named, str) and "value" in value and cat.is_secret_name(named):
-            return {k: (MASK if k == "value" and isinstance(v, str) and v else mask_value(v, k, key))
+            return {k: (MASK if k == "value" and isinstance(v, str) and v else _walk(v, k, key, depth + 1))
                     for k, v in value.items()}
-        return {(mask_text(k) if isinstance(k, str) else k): mask_value(v, k, key) for k, v in value.items()}
+        return {(mask_text(k) if isinstance(k, str) else k): _walk(v, k, key, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
         out: list[Any] = []
         for index, item in enumerate(value):
@@ -182,7 +195,7 @@ def mask_value(value: Any, key: str | None = None, parent: str | None = None) ->
                     and _flag_takes_secret(value[index - 1])):
                 out.append(MASK)
             else:
-                out.append(mask_value(item, key, parent))
+                out.append(_walk(item, key, parent, depth + 1))
         return out
     if isinstance(value, str):
         if (key and value and value != MASK and parent not in cat.reference_parents
@@ -190,6 +203,13 @@ def mask_value(value: Any, key: str | None = None, parent: str | None = None) ->
             return MASK
         return mask_text(value)
     return value
+
+
+def _flat_json(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (RecursionError, ValueError):
+        return "[nested too deeply to show]"
 
 
 def mask_entry(entry: dict[str, Any]) -> dict[str, Any]:
