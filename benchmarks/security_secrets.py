@@ -12,7 +12,6 @@ replay investigate with and without masking.
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 import time
@@ -23,7 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from secret_corpus import build_case, clean_lines, leaked, masking_off, run_everything  # noqa: E402
+from secret_corpus import (  # noqa: E402
+    build_case,
+    clean_lines,
+    eval_corpora,
+    leaked,
+    masking_off,
+    run_everything,
+)
 
 from tools.safety.mask import mask_text  # noqa: E402
 
@@ -49,29 +55,22 @@ def leak_rows(tmp: Path) -> Table:
 
 
 def false_positive_rows() -> Table:
-    """Lines altered by masking in corpora that hold no secret."""
+    """Lines altered by masking in corpora that hold no secret (personal emails lose their local part by design)."""
     rows: list[list[Any]] = []
-    lines = clean_lines()
-    altered = [line for line in lines if mask_text(line) != line]
-    rows.append(["clean corpus (tests/secret_corpus.py)", len(lines), len(altered),
-                 f"{100 * len(altered) / len(lines):.2f} %"])
-    texts: list[str] = []
-    for path in sorted((ROOT / "evals" / "cases").glob("*/logging/entries.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            entry = json.loads(line) if line.strip() else {}
-            payload = entry.get("textPayload") or (entry.get("jsonPayload") or {}).get("message")
-            if isinstance(payload, str):
-                texts.append(payload)
-            url = (entry.get("httpRequest") or {}).get("requestUrl")
-            if url:
-                texts.append(url)
-    distinct = sorted(set(texts))
-    changed = [t for t in distinct if mask_text(t) != t]
-    rows.append(["eval cases: distinct log texts and request URLs", len(distinct), len(changed),
-                 f"{100 * len(changed) / max(1, len(distinct)):.2f} %"])
-    for text in changed[:5]:
-        rows.append([f"  e.g. {text[:70]!r}", "", "", ""])
-    return "Secrets: false positives (lines altered that hold no secret)", ["corpus", "lines", "altered", "rate"], rows
+    corpora = {"clean corpus (tests/secret_corpus.py)": clean_lines(), **eval_corpora()}
+    examples: list[str] = []
+    for name, lines in corpora.items():
+        altered = [line for line in lines if mask_text(line) != line]
+        emails = [line for line in altered if mask_text(line).count("[REDACTED]@") == mask_text(line).count(
+            "[REDACTED]")]
+        other = [line for line in altered if line not in emails]
+        examples.extend(other[:3])
+        rows.append([name, len(lines), len(other), len(emails),
+                     f"{100 * len(other) / max(1, len(lines)):.2f} %"])
+    for text in examples:
+        rows.append([f"  e.g. {text[:70]!r}", "", "", "", ""])
+    return ("Secrets: false positives (lines altered that hold no secret)",
+            ["corpus", "lines", "altered", "emails (by design)", "rate (not emails)"], rows)
 
 
 def cost_rows(tmp: Path, repeats: int = 7) -> Table:

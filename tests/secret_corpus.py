@@ -22,6 +22,7 @@ import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -253,6 +254,42 @@ def clean_lines(count: int = 400, seed: int = 7) -> list[str]:
         lambda: f"  at Object.<anonymous> (/app/dist/server.js:{rng.randint(1, 999)}:{rng.randint(1, 80)})",
     ]
     return [rng.choice(templates)() for _ in range(count)]
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def eval_corpora() -> dict[str, list[str]]:
+    """Distinct strings of the bundled eval cases, per input channel (none holds a secret)."""
+    cases = ROOT / "evals" / "cases"
+    logs: set[str] = set()
+    for path in sorted(cases.glob("*/logging/entries.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line) if line.strip() else {}
+            payload = entry.get("textPayload") or (entry.get("jsonPayload") or {}).get("message")
+            url = (entry.get("httpRequest") or {}).get("requestUrl")
+            logs.update(t for t in (payload, url) if isinstance(t, str))
+    resources = {t for path in sorted(cases.glob("*/run/*/*.json")) for t in _strings(json.loads(path.read_text()))}
+    cards = {t for path in sorted(cases.glob("*/trello/cards/*.json")) for t in _strings(json.loads(path.read_text()))}
+    code: set[str] = set()
+    for path in sorted(cases.glob("*/repo/**/*")):
+        if path.is_file():
+            try:
+                code.update(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+            except (UnicodeDecodeError, OSError):
+                continue
+    return {"eval cases: log texts and request URLs": sorted(logs),
+            "eval cases: Cloud Run resource strings": sorted(resources),
+            "eval cases: Trello card strings": sorted(cards),
+            "eval cases: repository lines": sorted(code)}
 
 
 # -- running every tool against the case ----------------------------------------------------------------------
