@@ -27,9 +27,8 @@ from secret_corpus import (  # noqa: E402
     clean_lines,
     eval_corpora,
     leaked,
-    masking_off,
-    run_everything,
 )
+from secret_corpus_run import masking_off, run_everything  # noqa: E402
 
 from tools.safety.mask import mask_text  # noqa: E402
 
@@ -80,7 +79,7 @@ def cost_rows(tmp: Path, repeats: int = 7) -> Table:
     processes on a shared machine falls on both sides alike. The one-time cost a fresh process pays
     (compiling the catalog) is measured separately.
     """
-    from secret_corpus import _cli
+    from secret_corpus_run import _cli
 
     from tools.safety import patterns
 

@@ -23,9 +23,8 @@ from secret_corpus import (  # noqa: E402
     clean_lines,
     eval_corpora,
     leaked,
-    masking_off,
-    run_everything,
 )
+from secret_corpus_run import masking_off, run_everything  # noqa: E402
 
 from tools.safety import mask  # noqa: E402
 
