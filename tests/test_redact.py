@@ -179,3 +179,14 @@ def test_hostile_input_stays_linear_and_never_overflows():
         node["a"] = {"note": "DB_PASSWORD=zz99q"}
         node = node["a"]
     assert "zz99q" not in str(mask_value(deep))
+
+
+def test_cli_error_lines_are_masked(capsys):
+    from tools.cli import main
+
+    assert main(["analyze-logs", "/nonexistent/x?token=Sec123xyz"]) != 0  # a ToolError line
+    with pytest.raises(SystemExit) as usage:  # argparse's own usage error
+        main(["fetch-logs", "--log-kinds", "x?token=Sec123xyz"])
+    assert usage.value.code == 2
+    err = capsys.readouterr().err
+    assert "Sec123xyz" not in err and err.count("token=[REDACTED]") == 2

@@ -12,7 +12,7 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -97,8 +97,15 @@ def _add_schema_arguments(parser: argparse.ArgumentParser, tool: Tool) -> None:
     parser.add_argument("--json", dest="_json", action="store_true", help="print machine-readable JSON")
 
 
+class _MaskingParser(argparse.ArgumentParser):
+    """argparse quotes the offending value in its usage errors: a mistyped card URL may carry a token."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(mask_text(message))
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Tool | Command]]:
-    parser = argparse.ArgumentParser(
+    parser = _MaskingParser(
         prog="crobs", description="Investigate Google Cloud Run incidents (cloud-run-observability)."
     )
     subparsers = parser.add_subparsers(dest="_command", metavar="COMMAND")
