@@ -190,3 +190,17 @@ def test_cli_error_lines_are_masked(capsys):
     assert usage.value.code == 2
     err = capsys.readouterr().err
     assert "Sec123xyz" not in err and err.count("token=[REDACTED]") == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "env:\n- name: DB_PASSWORD\n  value: hunter2x\n- name: PORT\n  value: '8080'",
+        'env {\n  name  = "DB_PASSWORD"\n  value = "hunter2x"\n}',
+        "env: [{name: DB_PASSWORD, value: hunter2x}, {name: PORT, value: '8080'}]",
+        '[{"name": "DB_PASSWORD", "value": "hunter2x"}, {"name": "PORT", "value": "8080"}]',
+    ],
+)
+def test_env_name_value_pairs_in_text(text):
+    out = mask_text(text)
+    assert "hunter2x" not in out and out.count("8080") == text.count("8080") and mask_text(out) == out

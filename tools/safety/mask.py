@@ -34,6 +34,11 @@ _ASSIGN = re.compile(
     r"""(?P<q>\\?["']?)(?P<sep>[ \t]*(?::=|=>|=|:)[ \t]*)"""
     r"""(?P<v>\\"(?:(?!\\").)*\\"|"(?:[^"\\]|\\.)*"|'[^'\n]*'|[^\s&,;"'<>)\]}]+)"""
 )
+# `name: DB_PASSWORD` then `value: x` (Knative YAML, Terraform env blocks, `{name: X, value: y}` in text)
+_ENV_PAIR = re.compile(
+    r"""(?i)\bname["']?\s*[:=]\s*["']?(?P<name>[A-Za-z_][\w.\-]{0,127})["']?\s*[,;\n]\s*(?:-\s*)?"""
+    r"""["']?value["']?\s*[:=]\s*(?P<v>\[REDACTED\]|"[^"\n]*"|'[^'\n]*'|[^\s,;}\]]+)"""
+)
 _QUERY = re.compile(r"(?P<pre>[?&;])(?P<name>[^=&#\s?;\"'<>]+)=(?P<v>[^&#\s\"'<>;]+)")
 _EMAIL = re.compile(r"(?<![\w.%+\-])[A-Za-z0-9._%+\-]+@(?P<domain>(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,})\b")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
@@ -128,6 +133,16 @@ def _mask_query(match: re.Match[str]) -> str:
     return f"{match.group('pre')}{name}={MASK}"
 
 
+def _mask_env_pair(match: re.Match[str]) -> str:
+    raw = match.group("v")
+    value = raw.strip("\"'")
+    if not value or value == MASK or not catalog().is_secret_name(match.group("name")):
+        return match.group(0)
+    start, end = match.span("v")
+    masked = raw[0] + MASK + raw[0] if raw[:1] in ("'", '"') else MASK
+    return match.string[match.start():start] + masked + match.string[end:match.end()]
+
+
 def _mask_email(match: re.Match[str]) -> str:
     if catalog().email_keep.search(match.group("domain")):
         return match.group(0)
@@ -143,6 +158,8 @@ def _mask(text: str) -> str:
     if "=" in text:
         text = _QUERY.sub(_mask_query, text)
     text = _ASSIGN.sub(_mask_assignment, text)
+    if "value" in text or "VALUE" in text or "Value" in text:
+        text = _ENV_PAIR.sub(_mask_env_pair, text)
     if "@" in text:
         text = _EMAIL.sub(_mask_email, text)
     return text
