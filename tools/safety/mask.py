@@ -5,7 +5,8 @@ results call `mask_text(str) -> str` or `mask_value(obj) -> obj` (issue 16). The
 tools/data/secrets.yaml (tools/safety/patterns.py compiles them): token formats (detect-secrets'
 plugins, Google API keys, OAuth access and refresh tokens, JWTs, PEM private keys, Trello tokens),
 HTTP auth schemes, DSN passwords, `NAME=value` / `NAME: value` / `"name": "value"` assignments and
-`?name=value` query parameters whose name says secret, `{name, value}` env pairs, values under
+`?name=value` query parameters whose name says secret, `{name, value}` env pairs (as JSON or as
+text: Knative YAML, Terraform env blocks), values under
 secret-named keys, `--password VALUE` arguments, and the local part of personal email addresses.
 
 Every occurrence is masked (never only the first, never relying on truncation), masking is
