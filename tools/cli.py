@@ -12,12 +12,13 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
 from tools.errors import ToolError
 from tools.registry import Command, Tool, load_commands, load_tools
+from tools.safety.mask import mask_text, mask_value
 
 _TYPES = {"string": str, "integer": int, "number": float}
 
@@ -99,8 +100,15 @@ def _add_schema_arguments(parser: argparse.ArgumentParser, tool: Tool) -> None:
                              "most relevant rows, the exact call for the rest)")
 
 
+class _MaskingParser(argparse.ArgumentParser):
+    """argparse quotes the offending value in its usage errors: a mistyped card URL may carry a token."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(mask_text(message))
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Tool | Command]]:
-    parser = argparse.ArgumentParser(
+    parser = _MaskingParser(
         prog="crobs", description="Investigate Google Cloud Run incidents (cloud-run-observability)."
     )
     subparsers = parser.add_subparsers(dest="_command", metavar="COMMAND")
@@ -127,6 +135,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Tool | Command]]:
 
 
 def _print_result(tool: Tool, result: Any, as_json: bool) -> None:
+    result = mask_value(result)  # the one masking step: nothing reaches stdout unmasked (issue 16)
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
         return
@@ -139,6 +148,7 @@ def _print_result(tool: Tool, result: Any, as_json: bool) -> None:
         text = result.get(tool.cli["text_field"], "")
     else:
         text = yaml.safe_dump(result, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    text = mask_text(text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
@@ -176,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = run(argv)
     except ToolError as exc:
-        print(f"crobs: error: {exc}", file=sys.stderr)
+        print(f"crobs: error: {mask_text(str(exc))}", file=sys.stderr)
         code = exc.exit_code
     except KeyboardInterrupt:
         print("crobs: interrupted", file=sys.stderr)
@@ -186,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the user gets one line, not a traceback
         if os.environ.get("CROBS_DEBUG"):
             raise
-        print(f"crobs: internal error: {type(exc).__name__}: {exc} (set CROBS_DEBUG=1 for a traceback)",
+        print(f"crobs: internal error: {type(exc).__name__}: {mask_text(str(exc))} "
+              "(set CROBS_DEBUG=1 for a traceback)",
               file=sys.stderr)
         code = 1
     sys.stdout.flush()

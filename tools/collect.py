@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from tools.safety.mask import mask_text
 from tools.sources.calls import call as _call
 from tools.sources.calls import gap as _gap
 from tools.sources.run.history import execution_failures, failed_revisions, symptom_revision_settings, window_changes
@@ -38,6 +39,7 @@ class Progress:
 
     @contextmanager
     def step(self, message: str) -> Iterator[None]:
+        message = mask_text(message)  # progress lines quote URLs and errors: the one masking step
         if self._console is not None:
             with self._console.status(message):
                 yield
@@ -47,10 +49,10 @@ class Progress:
             yield
 
     def info(self, message: str) -> None:
-        print(f"crobs investigate: {message}", file=self.stream, flush=True)
+        print(f"crobs investigate: {mask_text(message)}", file=self.stream, flush=True)
 
     def warn(self, message: str) -> None:
-        print(f"crobs investigate: warning: {message}", file=self.stream, flush=True)
+        print(f"crobs investigate: warning: {mask_text(message)}", file=self.stream, flush=True)
 
 
 # -- inputs ---------------------------------------------------------------------

@@ -189,7 +189,9 @@ def _finish(report: dict[str, Any], out_dir: str, fmt: str, attach: bool, trello
     """Write the files first; only then emit alerts and post to the card (failures there are warnings)."""
     from tools.report.io import write_report_files
     from tools.report.render import render_markdown
+    from tools.safety.mask import mask_value
 
+    report = mask_value(report)  # the one masking step, before rendering (issue 16)
     markdown = render_markdown(report)
     result: dict[str, Any] = {"written": False, "format": fmt, "report": report, "markdown": markdown}
     try:

@@ -76,7 +76,7 @@ def capture_logging(ctx: RecordContext) -> dict[str, Any]:
     """Raw entries for the target and window, redacted, as logging/entries.jsonl."""
     import orjson
 
-    from tools.safety.mask import redact_entry
+    from tools.safety.mask import mask_entry
     from tools.sources.logging.cloud_logging import LogFetch
     from tools.sources.logging.query import build_filter
 
@@ -105,7 +105,7 @@ def capture_logging(ctx: RecordContext) -> dict[str, Any]:
         for page in fetch.pages():
             for entry in page:
                 count += 1
-                yield orjson.dumps(redact_entry(entry)) + b"\n"
+                yield orjson.dumps(mask_entry(entry)) + b"\n"
 
     _write_atomic(target, lines())
     ctx.data_gaps.extend(fetch.data_gaps)

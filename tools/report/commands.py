@@ -13,6 +13,7 @@ from tools.errors import InputError
 from tools.report.io import load_report, write_text_atomic
 from tools.report.render import render_markdown
 from tools.report.validate import schema_errors, validate
+from tools.safety.mask import mask_value
 
 
 # tool
@@ -26,7 +27,7 @@ def validate_report(path: str) -> dict[str, Any]:
 # tool
 def render_report(path: str, out: str | None = None) -> dict[str, Any]:
     """Render a JSON (or Markdown) report file in the sample's Markdown layout; with `out`, also write it there."""
-    report = load_report(path)
+    report = mask_value(load_report(path))  # the one masking step before rendering (issue 16)
     problems = schema_errors(report)
     if problems:
         first = problems[0]

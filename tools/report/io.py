@@ -96,11 +96,14 @@ def write_report_files(report: dict[str, Any], out_dir: str) -> dict[str, str]:
     """Write report.json and report.md into out_dir; returns {"json": path, "markdown": path}.
 
     The Markdown is rendered before anything is written, so a report the
-    renderer cannot handle leaves the directory untouched.
+    renderer cannot handle leaves the directory untouched. Both files pass
+    the one masking step (tools.safety.mask) first.
     """
     from tools.report.render import render_markdown
+    from tools.safety.mask import mask_text, mask_value
 
-    markdown = render_markdown(report)
+    report = mask_value(report)  # masked before rendering: escaping or cutting must not hide a secret's shape
+    markdown = mask_text(render_markdown(report))
     body = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
     paths = {"json": str(Path(out_dir) / "report.json"), "markdown": str(Path(out_dir) / "report.md")}
     write_text_atomic(paths["json"], body)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.errors import InputError, ToolError, UsageError
+from tools.safety.mask import mask_text, mask_value
 from tools.sources.trello_card import REPORT_MARKER, card_url, fetch_card, normalize_card, parse_card_ref
 from tools.sources.trello_client import TrelloClient, TrelloNotFound, client_from_env
 from tools.timewindow import parse_time
@@ -143,13 +144,13 @@ def load_and_render(path: str) -> tuple[dict[str, Any], str]:
     from tools.report.render import render_markdown
     from tools.report.validate import schema_errors
 
-    report = load_report(path)
+    report = mask_value(load_report(path))  # the one masking step: nothing is posted unmasked (issue 16)
     problems = schema_errors(report)
     if problems:
         first = problems[0]
         raise InputError(f"{path}: not a complete report ({len(problems)} problem(s); first: "
                          f"{first['pointer'] or '/'}: {first['message']}); run `crobs validate {path}`")
-    return report, render_markdown(report)
+    return report, mask_text(render_markdown(report))
 
 
 def build_plan(report_path: str, card: str) -> dict[str, Any]:
@@ -164,7 +165,7 @@ def build_plan(report_path: str, card: str) -> dict[str, Any]:
         "name": name,
         "sha256": sha,
         "markdown": markdown,
-        "comment": summary_comment(report, name, sha),
+        "comment": mask_text(summary_comment(report, name, sha)),
     }
 
 

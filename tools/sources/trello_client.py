@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Any
 import httpx
 
 from tools.errors import InputError, SourceError, ToolError, UsageError
+from tools.safety.mask import mask_text
 
 BASE_URL_ENV = "TRELLO_BASE_URL"
 KEY_ENV = "TRELLO_API_KEY"
@@ -160,10 +162,14 @@ class TrelloClient:
         self.close()
 
     def scrub(self, text: str) -> str:
-        """Text with the token (and key) replaced, for anything that might be shown."""
+        """Text with the token and key masked as whole tokens, then the one masking step.
+
+        A secret is replaced only where it stands as a token of its own (not inside a longer run
+        of letters and digits), so a short or dummy token never rewrites unrelated words.
+        """
         for secret in self._secrets:
-            text = text.replace(secret, "<redacted>")
-        return text
+            text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", "<redacted>", text)
+        return mask_text(text)
 
     def _wait(self, seconds: float) -> None:
         (self._sleep or _sleep)(seconds)
