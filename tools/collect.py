@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from tools.sources.calls import call as _call
@@ -98,6 +99,7 @@ def replay_env(case_dir: str | None) -> Iterator[str | None]:
     keys = ("CROBS_GCP_ENDPOINT", "TRELLO_BASE_URL", *_DUMMY_TRELLO)
     saved = {k: os.environ.get(k) for k in keys}
     server = ReplayServer(case_dir).start()
+    _SERVERS.append(server)
     try:
         os.environ["CROBS_GCP_ENDPOINT"] = server.url
         os.environ["TRELLO_BASE_URL"] = server.url
@@ -105,12 +107,34 @@ def replay_env(case_dir: str | None) -> Iterator[str | None]:
             os.environ.setdefault(key, value)
         yield server.url
     finally:
+        _SERVERS.remove(server)
         server.stop()
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+_SERVERS: list[Any] = []  # the replay servers of the active replay_env blocks, innermost last
+
+
+def replay_gaps() -> list[dict[str, Any]]:
+    """Data gaps for case files the active replay server could not read (counted, skipped lines; bad cards)."""
+    if not _SERVERS:
+        return []
+    from tools.replay.trello_state import unreadable_cards
+
+    server = _SERVERS[-1]
+    gaps = []
+    store = server.state.get("logging")
+    if store is not None and store.unreadable.count:
+        gaps.append(_gap("cloud_logging", "case log entries that could not be read", store.unreadable.why(),
+                         "fix or re-record logging/entries.jsonl (one LogEntry JSON object a line)"))
+    for path, why in unreadable_cards(server).items():
+        gaps.append(_gap("trello", "the incident card", f"the case's card file {Path(path).name} is unreadable: "
+                         f"{why}", f"fix or re-record {path}"))
+    return gaps
 
 
 # -- sources ------------------------------------------------------------------
@@ -303,12 +327,45 @@ def collect_repo(repo: str | None, profile: str | None, t: dict[str, Any], progr
     follow = f"crobs scan-repo {repo}" + (f" --profile {profile}" if profile else "")
     with progress.step(f"scanning the repository {repo}"):
         scanned = _call("repository", "application source findings", follow,
-                        lambda: _scan(repo, profile, t.get("target_name")), gaps)
+                        lambda: _bounded(lambda: _scan(repo, profile, t.get("target_name")), "scan"), gaps)
         config = _call("repository", "deploy configuration (Terraform, service.yaml, Dockerfile)",
-                       f"crobs scan-deploy-config {repo}", lambda: _deploy_config(repo), gaps)
+                       f"crobs scan-deploy-config {repo}", lambda: _bounded(lambda: _deploy_config(repo),
+                                                                            "deploy configuration scan"), gaps)
     findings = (scanned or {}).get("findings") or []
     settings = (config or {}).get("settings") or []
     return {"findings": findings, "settings": settings, "repo": repo if scanned is not None else None}
+
+
+def _bounded(func: Any, what: str) -> dict[str, Any]:
+    """func() within the repository deadline (CROBS_REPO_DEADLINE): a huge or pathological checkout
+    becomes a data gap instead of holding the report.
+
+    The scan is local CPU and file work with no client library whose timeout could bound it, so it
+    runs in a daemon thread that is abandoned (not killed) when the deadline passes.
+    """
+    import threading
+
+    from tools.errors import SourceError
+    from tools.sources.deadline import REPO_DEADLINE_ENV, seconds
+
+    limit = seconds(REPO_DEADLINE_ENV)
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = func()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name=f"crobs-{what}", daemon=True)
+    worker.start()
+    worker.join(limit)
+    if worker.is_alive():
+        raise SourceError(f"the repository {what} did not finish within {limit:g} s "
+                          f"({REPO_DEADLINE_ENV} / --repo-deadline)")
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 def _scan(repo: str, profile: str | None, target: str | None = None) -> dict[str, Any]:

@@ -26,7 +26,8 @@ from typing import Any
 
 from tools.errors import ToolError, UsageError
 from tools.records import DataGap, LogRecord
-from tools.sources.logging.entries import normalize_entry
+from tools.sources import deadline
+from tools.sources.logging.entries import Unreadable, normalize_entry
 
 PAGE_SIZE = 1000  # the API maximum
 DEFAULT_LIMIT = 1000
@@ -130,6 +131,8 @@ class LogFetch:
         self.truncated = False
         self.data_gaps: list[DataGap] = []
         self.last_timestamp: str | None = None
+        self.budget = deadline.current("cloud_logging")
+        self.unreadable = Unreadable("log entries")
 
     def follow_up(self) -> str:
         """The exact gcloud command that re-runs this query by hand."""
@@ -159,14 +162,20 @@ class LogFetch:
         from requests import exceptions as rexc
 
         last_problem = ""
+        budget = self.budget
         for attempt in range(ATTEMPTS):
             if attempt:
-                _sleep(_backoff(attempt - 1))
+                budget.wait(_backoff(attempt - 1), lambda seconds: _sleep(seconds))
+            if budget.expired():
+                self._gap(f"{last_problem + '; ' if last_problem else ''}stopped because {budget.reason()}")
+                return None
             LIMITER.acquire(self.project_id)
             self.calls += 1
+            began = time.monotonic()
             try:
                 return connection.api_request(
-                    method="POST", path="/entries:list", data=body, timeout=_env_float("CROBS_LOGGING_TIMEOUT", 60.0)
+                    method="POST", path="/entries:list", data=body,
+                    timeout=min(budget.timeout(), _env_float("CROBS_LOGGING_TIMEOUT", budget.timeout())),
                 )
             except gexc.Forbidden as exc:
                 self._gap(
@@ -193,13 +202,18 @@ class LogFetch:
             except gexc.GoogleAPICallError as exc:
                 status = _status_of(exc)
                 last_problem = f"Cloud Logging answered {status or 'an error'}: {_one_line(exc)}"
+                budget.failed(time.monotonic() - began)
                 if status not in RETRY_STATUSES:
                     break
-            except (rexc.ConnectionError, rexc.Timeout) as exc:
-                last_problem = f"Cloud Logging unreachable: {type(exc).__name__}"
+            except rexc.Timeout as exc:
+                last_problem = f"Cloud Logging did not answer within {budget.timeout():g} s ({type(exc).__name__})"
+                budget.failed(time.monotonic() - began)
             except ValueError as exc:  # a 2xx that is not JSON: a proxy or captive portal answered
                 self._gap(f"Cloud Logging answered with something that is not JSON ({type(exc).__name__})")
                 return None
+            except rexc.RequestException as exc:
+                last_problem = f"Cloud Logging unreachable: {type(exc).__name__}"
+                budget.failed(time.monotonic() - began)
         self._gap(f"{last_problem} (after {ATTEMPTS} attempts with backoff)")
         return None
 
@@ -220,12 +234,27 @@ class LogFetch:
             response = self._call(connection, body)
             if response is None:
                 return
-            entries = [e for e in response.get("entries") or [] if isinstance(e, dict)]
+            raw = response.get("entries") if isinstance(response, dict) else None
+            if not isinstance(raw, list):
+                if raw is not None or not isinstance(response, dict):
+                    self._gap("Cloud Logging answered with a body that is not an entries:list response")
+                    return
+                raw = []
+            entries = []
+            for entry in raw:
+                if isinstance(entry, dict):
+                    entries.append(entry)
+                else:
+                    self.unreadable.seen += 1
+                    self.unreadable.add(f"expected a LogEntry object, found {type(entry).__name__}")
             entries = entries[: self.limit - self.fetched]
             self.fetched += len(entries)
             if entries:
                 self.last_timestamp = entries[-1].get("timestamp") or self.last_timestamp
             token = response.get("nextPageToken") or None
+            if token is not None and not isinstance(token, str):
+                self._gap("Cloud Logging answered with a malformed nextPageToken")
+                token = None
             if entries:
                 yield entries
             if not token:
@@ -233,8 +262,19 @@ class LogFetch:
         self.truncated = True
 
     def records(self) -> Iterator[LogRecord]:
+        """Normalized records; an entry that cannot be read is counted (one data gap), never fatal."""
         for page in self.pages():
-            yield from (normalize_entry(e) for e in page)
+            for entry in page:
+                record = self.unreadable.normalize(entry)
+                if record is not None:
+                    yield record
+        self.note_unreadable()
+
+    def note_unreadable(self) -> None:
+        gap = self.unreadable.gap("cloud_logging", f"{self.subject}: entries that could not be read",
+                                  self.follow_up())
+        if gap is not None and gap not in self.data_gaps:
+            self.data_gaps.append(gap)
 
     def result(self, records: list[LogRecord]) -> dict[str, Any]:
         return {

@@ -1,0 +1,166 @@
+"""Time budgets for remote sources, so a dead endpoint costs seconds, not minutes.
+
+An API that accepts a connection and never answers used to hold an
+investigation for minutes (eight 60 s log calls, Trello's retries). Three
+limits bound every wait; each has a default, an environment variable and an
+`investigate` flag:
+
+- request timeout (`CROBS_REQUEST_TIMEOUT`, 10 s): one HTTP call, passed to the
+  client library's own `timeout=` (google-api-core, requests, httpx);
+- source deadline (`CROBS_SOURCE_DEADLINE`, 120 s): everything one source
+  (logs, Run config, audit logs, metrics, the card) may take, retries included;
+  a busy log window keeps paging until then, and what was read is kept;
+- failure budget (`CROBS_FAILURE_BUDGET`, 40 s): the seconds all sources of one
+  investigation together may spend on calls that fail, hang or wait to be
+  retried. Healthy calls do not consume it, so a slow but working API is read
+  whole, while dead endpoints end every remaining source at once.
+
+The repository scan is local: `CROBS_REPO_DEADLINE` (60 s) bounds it alone.
+Budgets live in context variables, so a tool called on its own (the CLI's
+`fetch-logs`) gets a fresh budget and `investigate` shares one failure budget
+across its sources.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+REQUEST_TIMEOUT_ENV = "CROBS_REQUEST_TIMEOUT"
+SOURCE_DEADLINE_ENV = "CROBS_SOURCE_DEADLINE"
+FAILURE_BUDGET_ENV = "CROBS_FAILURE_BUDGET"
+REPO_DEADLINE_ENV = "CROBS_REPO_DEADLINE"
+DEFAULTS = {REQUEST_TIMEOUT_ENV: 10.0, SOURCE_DEADLINE_ENV: 120.0, FAILURE_BUDGET_ENV: 40.0,
+            REPO_DEADLINE_ENV: 60.0}
+MIN_TIMEOUT = 0.05  # a call is never given less than this (0 means "no timeout" to some libraries)
+
+
+def seconds(env: str) -> float:
+    """The limit named by `env`, from the environment or its default; junk or <= 0 falls back."""
+    try:
+        value = float(os.environ.get(env, "") or DEFAULTS[env])
+    except ValueError:
+        return DEFAULTS[env]
+    return value if value > 0 and value == value and value != float("inf") else DEFAULTS[env]
+
+
+class FailureBudget:
+    """Seconds the sources of one investigation may spend on failing calls (thread-safe)."""
+
+    def __init__(self, total: float | None = None):
+        self.total = seconds(FAILURE_BUDGET_ENV) if total is None else total
+        self.spent = 0.0
+        self._lock = threading.Lock()
+
+    def spend(self, amount: float) -> None:
+        with self._lock:
+            self.spent += max(0.0, amount)
+
+    def remaining(self) -> float:
+        with self._lock:
+            return self.total - self.spent
+
+
+class Budget:
+    """One source's deadline plus the shared failure budget; read by every call the source makes."""
+
+    def __init__(self, source: str, deadline: float | None = None, failures: FailureBudget | None = None):
+        self.source = source
+        self.deadline = seconds(SOURCE_DEADLINE_ENV) if deadline is None else deadline
+        self.started = time.monotonic()
+        self.failures = failures if failures is not None else FailureBudget()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def remaining(self) -> float:
+        return min(self.deadline - self.elapsed(), self.failures.remaining())
+
+    def expired(self) -> bool:
+        return self.remaining() <= 0
+
+    def timeout(self) -> float:
+        """The per-request timeout to pass to a client: the request limit, cut to what is left."""
+        return max(MIN_TIMEOUT, min(seconds(REQUEST_TIMEOUT_ENV), self.remaining()))
+
+    def failed(self, spent: float) -> None:
+        """Charge `spent` seconds of a failed, hung or retried call to the failure budget."""
+        self.failures.spend(spent)
+
+    def wait(self, wanted: float, sleep: Callable[[float], None]) -> None:
+        """Back off before a retry: `wanted` cut to what is left; the time actually slept is failure time."""
+        began = time.monotonic()
+        sleep(max(0.0, min(wanted, self.remaining())))
+        self.failed(time.monotonic() - began)
+
+    def reason(self) -> str:
+        """Why the source stopped, for its data gap."""
+        if self.failures.remaining() <= 0:
+            return (f"the {self.failures.total:g} s failure budget of this run was spent on failing or "
+                    f"unanswered calls ({FAILURE_BUDGET_ENV} / --failure-budget)")
+        return f"its {self.deadline:g} s deadline passed ({SOURCE_DEADLINE_ENV} / --source-deadline)"
+
+
+_FAILURES: ContextVar[FailureBudget | None] = ContextVar("crobs_failure_budget", default=None)
+_CURRENT: ContextVar[Budget | None] = ContextVar("crobs_source_budget", default=None)
+
+
+def current(source: str = "") -> Budget:
+    """The active source's budget, or a fresh one for a tool called on its own."""
+    active = _CURRENT.get()
+    if active is not None:
+        return active
+    return Budget(source, failures=_FAILURES.get())
+
+
+@contextmanager
+def run_budget(total: float | None = None) -> Iterator[FailureBudget]:
+    """One failure budget shared by every source started inside (an investigation)."""
+    budget = FailureBudget(total)
+    token = _FAILURES.set(budget)
+    try:
+        yield budget
+    finally:
+        _FAILURES.reset(token)
+
+
+@contextmanager
+def source_budget(source: str, deadline: float | None = None) -> Iterator[Budget]:
+    """Make `source`'s deadline the active one for every call inside."""
+    budget = Budget(source, deadline, _FAILURES.get())
+    token = _CURRENT.set(budget)
+    try:
+        yield budget
+    finally:
+        _CURRENT.reset(token)
+
+
+@contextmanager
+def limits(request_timeout: float | None = None, source_deadline: float | None = None,
+           failure_budget: float | None = None, repo_deadline: float | None = None) -> Iterator[None]:
+    """Apply flag values (None = keep the environment's) for the duration, as the environment variables."""
+    wanted = {REQUEST_TIMEOUT_ENV: request_timeout, SOURCE_DEADLINE_ENV: source_deadline,
+              FAILURE_BUDGET_ENV: failure_budget, REPO_DEADLINE_ENV: repo_deadline}
+    saved = {k: os.environ.get(k) for k, v in wanted.items() if v is not None}
+    for key, value in wanted.items():
+        if value is not None:
+            os.environ[key] = repr(float(value))
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def describe_defaults() -> str:
+    """One line for --help: the limits and how to change them."""
+    return (f"request timeout {DEFAULTS[REQUEST_TIMEOUT_ENV]:g} s, source deadline "
+            f"{DEFAULTS[SOURCE_DEADLINE_ENV]:g} s, failure budget {DEFAULTS[FAILURE_BUDGET_ENV]:g} s, "
+            f"repository scan {DEFAULTS[REPO_DEADLINE_ENV]:g} s")
