@@ -17,6 +17,7 @@ from typing import Any
 
 from tools.sources.calls import call as _call
 from tools.sources.calls import gap as _gap
+from tools.sources.deadline import bounded
 from tools.sources.run.history import execution_failures, failed_revisions, symptom_revision_settings, window_changes
 from tools.timewindow import format_time
 
@@ -98,16 +99,28 @@ def replay_env(case_dir: str | None) -> Iterator[str | None]:
 
     keys = ("CROBS_GCP_ENDPOINT", "TRELLO_BASE_URL", *_DUMMY_TRELLO)
     saved = {k: os.environ.get(k) for k in keys}
+    from tools.replay.faults import FAULTS_ENV, FaultFront, parse_spec
+
+    try:
+        faults = parse_spec(os.environ.get(FAULTS_ENV, ""))
+    except ValueError as exc:
+        from tools.errors import UsageError
+
+        raise UsageError(str(exc)) from exc
     server = ReplayServer(case_dir).start()
+    front = FaultFront(server.url, faults).start() if faults else None
+    url = front.url if front else server.url
     _SERVERS.append(server)
     try:
-        os.environ["CROBS_GCP_ENDPOINT"] = server.url
-        os.environ["TRELLO_BASE_URL"] = server.url
+        os.environ["CROBS_GCP_ENDPOINT"] = url
+        os.environ["TRELLO_BASE_URL"] = url
         for key, value in _DUMMY_TRELLO.items():
             os.environ.setdefault(key, value)
-        yield server.url
+        yield url
     finally:
         _SERVERS.remove(server)
+        if front is not None:
+            front.stop()
         server.stop()
         for key, value in saved.items():
             if value is None:
@@ -327,45 +340,13 @@ def collect_repo(repo: str | None, profile: str | None, t: dict[str, Any], progr
     follow = f"crobs scan-repo {repo}" + (f" --profile {profile}" if profile else "")
     with progress.step(f"scanning the repository {repo}"):
         scanned = _call("repository", "application source findings", follow,
-                        lambda: _bounded(lambda: _scan(repo, profile, t.get("target_name")), "scan"), gaps)
+                        lambda: bounded(lambda: _scan(repo, profile, t.get("target_name")), "scan"), gaps)
         config = _call("repository", "deploy configuration (Terraform, service.yaml, Dockerfile)",
-                       f"crobs scan-deploy-config {repo}", lambda: _bounded(lambda: _deploy_config(repo),
+                       f"crobs scan-deploy-config {repo}", lambda: bounded(lambda: _deploy_config(repo),
                                                                             "deploy configuration scan"), gaps)
     findings = (scanned or {}).get("findings") or []
     settings = (config or {}).get("settings") or []
     return {"findings": findings, "settings": settings, "repo": repo if scanned is not None else None}
-
-
-def _bounded(func: Any, what: str) -> dict[str, Any]:
-    """func() within the repository deadline (CROBS_REPO_DEADLINE): a huge or pathological checkout
-    becomes a data gap instead of holding the report.
-
-    The scan is local CPU and file work with no client library whose timeout could bound it, so it
-    runs in a daemon thread that is abandoned (not killed) when the deadline passes.
-    """
-    import threading
-
-    from tools.errors import SourceError
-    from tools.sources.deadline import REPO_DEADLINE_ENV, seconds
-
-    limit = seconds(REPO_DEADLINE_ENV)
-    box: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            box["result"] = func()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
-            box["error"] = exc
-
-    worker = threading.Thread(target=work, name=f"crobs-{what}", daemon=True)
-    worker.start()
-    worker.join(limit)
-    if worker.is_alive():
-        raise SourceError(f"the repository {what} did not finish within {limit:g} s "
-                          f"({REPO_DEADLINE_ENV} / --repo-deadline)")
-    if "error" in box:
-        raise box["error"]
-    return box["result"]
 
 
 def _scan(repo: str, profile: str | None, target: str | None = None) -> dict[str, Any]:

@@ -12,8 +12,10 @@ limits bound every wait; each has a default, an environment variable and an
   a busy log window keeps paging until then, and what was read is kept;
 - failure budget (`CROBS_FAILURE_BUDGET`, 40 s): the seconds all sources of one
   investigation together may spend on calls that fail, hang or wait to be
-  retried. Healthy calls do not consume it, so a slow but working API is read
-  whole, while dead endpoints end every remaining source at once.
+  retried; one API (Logging, Run, Monitoring, Trello) may spend a third of it.
+  Healthy calls do not consume it, so a slow but working API is read whole,
+  one broken API leaves time for the others, and dead endpoints end every
+  remaining source at once.
 
 The repository scan is local: `CROBS_REPO_DEADLINE` (60 s) bounds it alone.
 Budgets live in context variables, so a tool called on its own (the CLI's
@@ -29,6 +31,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 REQUEST_TIMEOUT_ENV = "CROBS_REQUEST_TIMEOUT"
 SOURCE_DEADLINE_ENV = "CROBS_SOURCE_DEADLINE"
@@ -65,20 +68,48 @@ class FailureBudget:
             return self.total - self.spent
 
 
-class Budget:
-    """One source's deadline plus the shared failure budget; read by every call the source makes."""
+FAMILY_SHARE = 3  # one API may spend a third of the failure budget, leaving time for the others
+_FAMILIES = {"audit_log": "cloud_logging", "cloud_run_service": "cloud_run", "cloud_run_revision": "cloud_run",
+             "cloud_run_job": "cloud_run"}
 
-    def __init__(self, source: str, deadline: float | None = None, failures: FailureBudget | None = None):
+
+def family(source: str) -> str:
+    """Sources served by one API share its failure budget (the audit log is read from Cloud Logging)."""
+    return _FAMILIES.get(source, source)
+
+
+class RunBudget:
+    """The failure budget of one run: in all, and per API family (a third of it each)."""
+
+    def __init__(self, total: float | None = None):
+        self.all = FailureBudget(total)
+        self.families: dict[str, FailureBudget] = {}
+        self._lock = threading.Lock()
+
+    def of(self, source: str) -> FailureBudget:
+        with self._lock:
+            name = family(source)
+            if name not in self.families:
+                self.families[name] = FailureBudget(self.all.total / FAMILY_SHARE)
+            return self.families[name]
+
+
+class Budget:
+    """One source's deadline plus the run's failure budgets; read by every call the source makes."""
+
+    def __init__(self, source: str, deadline: float | None = None, run: RunBudget | None = None):
         self.source = source
         self.deadline = seconds(SOURCE_DEADLINE_ENV) if deadline is None else deadline
         self.started = time.monotonic()
-        self.failures = failures if failures is not None else FailureBudget()
+        run = run if run is not None else RunBudget()
+        self.failures = run.all
+        self.family = run.of(source)
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
     def remaining(self) -> float:
-        return min(self.deadline - self.elapsed(), self.failures.remaining())
+        return min(self.deadline - self.elapsed(), self.failures.remaining(), self.family.remaining())
 
     def expired(self) -> bool:
         return self.remaining() <= 0
@@ -90,6 +121,7 @@ class Budget:
     def failed(self, spent: float) -> None:
         """Charge `spent` seconds of a failed, hung or retried call to the failure budget."""
         self.failures.spend(spent)
+        self.family.spend(spent)
 
     def wait(self, wanted: float, sleep: Callable[[float], None]) -> None:
         """Back off before a retry: `wanted` cut to what is left; the time actually slept is failure time."""
@@ -102,10 +134,13 @@ class Budget:
         if self.failures.remaining() <= 0:
             return (f"the {self.failures.total:g} s failure budget of this run was spent on failing or "
                     f"unanswered calls ({FAILURE_BUDGET_ENV} / --failure-budget)")
+        if self.family.remaining() <= 0:
+            return (f"{family(self.source)} used up its share ({self.family.total:.3g} s) of the failure "
+                    f"budget on failing or unanswered calls ({FAILURE_BUDGET_ENV} / --failure-budget)")
         return f"its {self.deadline:g} s deadline passed ({SOURCE_DEADLINE_ENV} / --source-deadline)"
 
 
-_FAILURES: ContextVar[FailureBudget | None] = ContextVar("crobs_failure_budget", default=None)
+_FAILURES: ContextVar[RunBudget | None] = ContextVar("crobs_failure_budget", default=None)
 _CURRENT: ContextVar[Budget | None] = ContextVar("crobs_source_budget", default=None)
 
 
@@ -114,13 +149,13 @@ def current(source: str = "") -> Budget:
     active = _CURRENT.get()
     if active is not None:
         return active
-    return Budget(source, failures=_FAILURES.get())
+    return Budget(source, run=_FAILURES.get())
 
 
 @contextmanager
-def run_budget(total: float | None = None) -> Iterator[FailureBudget]:
+def run_budget(total: float | None = None) -> Iterator[RunBudget]:
     """One failure budget shared by every source started inside (an investigation)."""
-    budget = FailureBudget(total)
+    budget = RunBudget(total)
     token = _FAILURES.set(budget)
     try:
         yield budget
@@ -159,8 +194,30 @@ def limits(request_timeout: float | None = None, source_deadline: float | None =
                 os.environ[key] = old
 
 
-def describe_defaults() -> str:
-    """One line for --help: the limits and how to change them."""
-    return (f"request timeout {DEFAULTS[REQUEST_TIMEOUT_ENV]:g} s, source deadline "
-            f"{DEFAULTS[SOURCE_DEADLINE_ENV]:g} s, failure budget {DEFAULTS[FAILURE_BUDGET_ENV]:g} s, "
-            f"repository scan {DEFAULTS[REPO_DEADLINE_ENV]:g} s")
+def bounded(func: Callable[[], dict[str, Any]], what: str) -> dict[str, Any]:
+    """func() within the repository deadline (CROBS_REPO_DEADLINE): a huge or pathological checkout
+    becomes a data gap instead of holding the report.
+
+    The scan is local CPU and file work with no client library whose timeout could bound it, so it
+    runs in a daemon thread that is abandoned (not killed) when the deadline passes.
+    """
+    from tools.errors import SourceError
+
+    limit = seconds(REPO_DEADLINE_ENV)
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = func()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name=f"crobs-{what}", daemon=True)
+    worker.start()
+    worker.join(limit)
+    if worker.is_alive():
+        raise SourceError(f"the repository {what} did not finish within {limit:g} s "
+                          f"({REPO_DEADLINE_ENV} / --repo-deadline)")
+    if "error" in box:
+        raise box["error"]
+    return box["result"]

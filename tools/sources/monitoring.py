@@ -2,9 +2,8 @@
 
 Rates come from metrics, not from paging through every request log: one
 `timeSeries.list` call per series (tools/data/run_metrics.yaml) covers any
-traffic volume. Distributions (latency, utilization) are fetched as merged
-per-minute distributions and turned into p50/p95/p99 here, so p50, p95 and
-p99 cost one query, not three.
+traffic volume. Distributions (latency, utilization) are fetched merged per
+minute and read as p50/p95/p99 here: one query, not three.
 
 Transport: google-cloud-monitoring ships only a gRPC transport (2.32 has no
 `transport="rest"`), and the replay server speaks HTTP/1.1, so the documented
@@ -47,7 +46,7 @@ class MonitoringError(Exception):
     def __init__(self, status: int, message: str, partial: list[dict[str, Any]] | None = None):
         super().__init__(message)
         self.status = status
-        self.partial = list(partial or [])  # series read from earlier pages, kept by the caller
+        self.partial = list(partial or [])  # series from earlier pages, kept by the caller
 
 
 @cache
@@ -277,7 +276,8 @@ def list_time_series(session: Any, project_id: str, params: list[tuple[str, str]
         response = None
         for attempt in range(RETRIES + 1):
             if budget.expired():
-                raise MonitoringError(0, f"stopped: {budget.reason()}", found)
+                last = f"HTTP {response.status_code}; " if response is not None else ""
+                raise MonitoringError(0, f"{last}stopped: {budget.reason()}", found)
             began = time.monotonic()
             try:
                 response = session.get(url, params=query, timeout=min(CALL_TIMEOUT, budget.timeout()))

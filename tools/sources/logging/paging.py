@@ -27,7 +27,7 @@ from typing import Any
 from tools.errors import ToolError, UsageError
 from tools.records import DataGap, LogRecord
 from tools.sources import deadline
-from tools.sources.logging.entries import Unreadable, normalize_entry
+from tools.sources.logging.entries import Unreadable
 
 PAGE_SIZE = 1000  # the API maximum
 DEFAULT_LIMIT = 1000

@@ -123,6 +123,9 @@ def access_gap(exc: Exception, kind: str, project_id: str, region: str, retry_co
 
 
 def _first_line(exc: Exception) -> str:
+    cause = getattr(exc, "cause", None)  # a RetryError: the last answer says why, the timeout only when
+    if isinstance(cause, Exception):
+        return f"{_first_line(cause)} (still failing when retries stopped: {str(exc).splitlines()[0][:80]})"
     text = str(getattr(exc, "message", None) or exc) or type(exc).__name__
     code = getattr(exc, "code", None)
     prefix = f"{int(code)} " if isinstance(code, int) else ""
