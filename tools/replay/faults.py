@@ -170,3 +170,40 @@ def _handler(front: FaultFront) -> type[BaseHTTPRequestHandler]:
             return
 
     return _Handler
+
+
+# -- what a cell of the matrix must show ---------------------------------------------------------
+SOURCE_NAMES = {
+    "logging": r"cloud_logging|Cloud Logging|[Aa]udit",
+    "run": r"cloud_run|Cloud Run",
+    "monitoring": r"cloud_monitoring|Monitoring",
+    "trello": r"trello|Trello",
+    "repository": r"repository",
+}
+CAUSES = {
+    "403": r"403|[Pp]ermission|forb",
+    "404": r"404|not found",
+    "429": r"429|[Rr]ate limit|RESOURCE_EXHAUSTED",
+    "500": r"500|server error|INTERNAL",
+    "hang": r"did not answer|[Tt]ime(d )?out|in time",
+    "reset": r"unreachable|reset|Connection|cannot reach|Disconnected",
+    "malformed": r"not JSON|malformed|JSON",
+    "after-first-page": r"500|server error",
+}
+ONE_CALL = {("trello", "after-first-page")}  # the card is one GET: nothing is left to fail
+
+
+def check_cell(source: str, fault: str, report: dict[str, Any] | None) -> str | None:
+    """None when a written report names `source` and the fault's cause in a data gap, else what is wrong."""
+    import re
+
+    if not report:
+        return "no report written"
+    lines = [(str(g.get("missing_signal")), str(g.get("why_missing"))) for g in report.get("data_gaps") or []]
+    if (source, fault) in ONE_CALL:
+        if any(re.search(SOURCE_NAMES[source], m + w) for m, w in lines):
+            return f"{source} has a gap although its one call succeeded"
+        return None
+    if any(re.search(SOURCE_NAMES[source], m) and re.search(CAUSES[fault], w) for m, w in lines):
+        return None
+    return f"no gap names {source} and {fault}: " + " | ".join(f"{m}: {w}" for m, w in lines)

@@ -57,7 +57,7 @@ class LogStore:
                 entries = _read_entries(self.case_dir / "logging" / "entries.jsonl", self.unreadable)
                 for entry in entries:
                     if "logName" in entry and not isinstance(entry["logName"], str):
-                        self.unreadable.add(f"logName is a {type(entry['logName']).__name__}, not a string")
+                        self.unreadable.add(f"logName is not a string ({type(entry['logName']).__name__})")
                 self._case_project = _case_project(self.case_dir)
             keyed = [(_time_key(e), i, e) for i, e in enumerate(entries)]
             keyed.sort(key=lambda item: (item[0], item[1]))

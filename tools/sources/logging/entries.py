@@ -172,7 +172,8 @@ class Unreadable:
         except RecursionError:
             self.add("nested too deeply")
         except Exception as exc:  # noqa: BLE001 - one bad record must not lose the source
-            self.add(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'unreadable'}")
+            text = str(exc).splitlines()[0] if str(exc) else "unreadable"
+            self.add("nested too deeply" if "recursion" in text.lower() else f"{type(exc).__name__}: {text}")
         return None
 
     def why(self) -> str:
