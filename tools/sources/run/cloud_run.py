@@ -123,6 +123,13 @@ def access_gap(exc: Exception, kind: str, project_id: str, region: str, retry_co
 
 
 def _first_line(exc: Exception) -> str:
+    import requests
+
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"the API did not answer in time ({type(exc).__name__})"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        refused = " (connection refused)" if "refused" in str(exc).lower() else ""
+        return f"cannot reach the API: {type(exc).__name__}{refused}"
     cause = getattr(exc, "cause", None)  # a RetryError: the last answer says why, the timeout only when
     if isinstance(cause, Exception):
         return f"{_first_line(cause)} (still failing when retries stopped: {str(exc).splitlines()[0][:80]})"
