@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import re
 import socket
 import struct
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -195,8 +198,6 @@ ONE_CALL = {("trello", "after-first-page")}  # the card is one GET: nothing is l
 
 def check_cell(source: str, fault: str, report: dict[str, Any] | None) -> str | None:
     """None when a written report names `source` and the fault's cause in a data gap, else what is wrong."""
-    import re
-
     if not report:
         return "no report written"
     lines = [(str(g.get("missing_signal")), str(g.get("why_missing"))) for g in report.get("data_gaps") or []]
@@ -207,3 +208,37 @@ def check_cell(source: str, fault: str, report: dict[str, Any] | None) -> str | 
     if any(re.search(SOURCE_NAMES[source], m) and re.search(CAUSES[fault], w) for m, w in lines):
         return None
     return f"no gap names {source} and {fault}: " + " | ".join(f"{m}: {w}" for m, w in lines)
+
+
+# -- the repository row: hostile files planted in a copy of a case's repo ------------------------
+REPO_FAULTS = ("fifo", "binary", "huge", "bad-utf8", "symlink-loop", "unreadable")
+
+
+def plant(repo: Path, fault: str) -> None:
+    """Put one hostile file into `repo` (a copy: never a case's own checkout)."""
+    src = repo / "src"
+    src.mkdir(exist_ok=True)
+    if fault == "fifo":  # a named pipe where a source file should be: opening it would wait forever
+        os.mkfifo(src / "stuck.py")
+    elif fault == "binary":
+        (src / "blob.py").write_bytes(b"\x00\xff" * 40_000 + b"\nimport os\n")
+    elif fault == "huge":
+        (src / "huge.js").write_bytes(b"console.log(1);\n" * 2_000_000)
+    elif fault == "bad-utf8":
+        (repo / "Dockerfile").write_bytes(b'FROM python:3.11\nCMD ["\xff\xfe"]\n')
+    elif fault == "symlink-loop":
+        (repo / "loop").symlink_to(repo / "loop")
+    elif fault == "unreadable":
+        (src / "locked.py").write_text("import os\n", encoding="utf-8")
+        os.chmod(src / "locked.py", 0)
+    else:
+        raise ValueError(f"unknown repository fault {fault!r}; one of {', '.join(REPO_FAULTS)}")
+
+
+def check_repo_cell(report: dict[str, Any] | None) -> str | None:
+    """None when the report was written and still cites the repository (path:line)."""
+    if not report:
+        return "no report written"
+    if any(re.match(r"^[\w./-]+:\d+$", str(row.get("raw_ref") or "")) for row in report.get("evidence") or []):
+        return None
+    return "no repository citation survived"
