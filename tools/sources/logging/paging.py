@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from tools.errors import ToolError, UsageError
+from tools.errors import SourceError, ToolError, UsageError
 from tools.records import DataGap, LogRecord
 from tools.sources import deadline
 from tools.sources.logging.entries import Unreadable
@@ -186,7 +186,7 @@ class LogFetch:
                 )
                 return None
             except gexc.Unauthorized as exc:
-                raise ToolError(
+                raise SourceError(
                     "Cloud Logging rejected the credentials (401): run `gcloud auth application-default login`"
                 ) from exc
             except gexc.NotFound as exc:
