@@ -102,3 +102,16 @@ def test_a_corrupt_card_file_is_a_gap_not_an_abort(tmp_path, capsys, monkeypatch
     trello = [g for g in report["data_gaps"] if "trello" in g["missing_signal"]]
     assert any("bV4mXq2L.json is unreadable" in g["why_missing"] for g in trello), report["data_gaps"]
     assert report["extras"]["log_records"] > 100  # every other source still read
+
+
+def test_a_bad_audit_entry_costs_only_itself():
+    from tools.sources.deploy_events import summarize_events
+
+    path = ROOT / "evals" / "cases" / "catalog-deploy-regression" / "logging" / "entries.jsonl"
+    audit = [e for e in iter_entries_file(path) if "cloudaudit" in str(e.get("logName"))]
+    good = summarize_events(audit, "service", "catalog-api")
+    assert good
+    counter = Unreadable("audit log entries")
+    mixed = [{"protoPayload": "not an object"}, 5, *audit, {"logName": 7, "protoPayload": {"methodName": 9}}]
+    assert summarize_events(mixed, "service", "catalog-api", counter) == good
+    assert counter.count == 2 and "AttributeError" in counter.why()
