@@ -22,7 +22,7 @@ from tools.replay.faults import FAULTS, REPO_FAULTS, check_cell, check_repo_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "evals" / "cases" / "landing-cold-start"  # logs, Run config, metrics, a card and a repo
-FAST = ["--request-timeout", "0.3", "--failure-budget", "1.5", "--repo-deadline", "8", "--format", "json"]
+FAST = ["--request-timeout", "0.3", "--failure-budget", "1.0", "--repo-deadline", "8", "--format", "json"]
 
 @pytest.fixture(autouse=True)
 def _fast(monkeypatch):

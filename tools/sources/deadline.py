@@ -5,14 +5,14 @@ investigation for minutes (eight 60 s log calls, Trello's retries). Three
 limits bound every wait; each has a default, an environment variable and an
 `investigate` flag:
 
-- request timeout (`CROBS_REQUEST_TIMEOUT`, 10 s): one HTTP call, passed to the
+- request timeout (`CROBS_REQUEST_TIMEOUT`, 20 s): one HTTP call, passed to the
   client library's own `timeout=` (google-api-core, requests, httpx);
-- source deadline (`CROBS_SOURCE_DEADLINE`, 120 s): everything one source
+- source deadline (`CROBS_SOURCE_DEADLINE`, 300 s): everything one source
   (logs, Run config, audit logs, metrics, the card) may take, retries included;
   a busy log window keeps paging until then, and what was read is kept;
 - failure budget (`CROBS_FAILURE_BUDGET`, 40 s): the seconds all sources of one
   investigation together may spend on calls that fail, hang or wait to be
-  retried; one API (Logging, Run, Monitoring, Trello) may spend a third of it.
+  retried; one API (Logging, Run, Monitoring, Trello) may spend half of it.
   Healthy calls do not consume it, so a slow but working API is read whole,
   one broken API leaves time for the others, and dead endpoints end every
   remaining source at once.
@@ -37,7 +37,7 @@ REQUEST_TIMEOUT_ENV = "CROBS_REQUEST_TIMEOUT"
 SOURCE_DEADLINE_ENV = "CROBS_SOURCE_DEADLINE"
 FAILURE_BUDGET_ENV = "CROBS_FAILURE_BUDGET"
 REPO_DEADLINE_ENV = "CROBS_REPO_DEADLINE"
-DEFAULTS = {REQUEST_TIMEOUT_ENV: 10.0, SOURCE_DEADLINE_ENV: 120.0, FAILURE_BUDGET_ENV: 40.0,
+DEFAULTS = {REQUEST_TIMEOUT_ENV: 20.0, SOURCE_DEADLINE_ENV: 300.0, FAILURE_BUDGET_ENV: 40.0,
             REPO_DEADLINE_ENV: 60.0}
 MIN_TIMEOUT = 0.05  # a call is never given less than this (0 means "no timeout" to some libraries)
 
@@ -68,7 +68,7 @@ class FailureBudget:
             return self.total - self.spent
 
 
-FAMILY_SHARE = 3  # one API may spend a third of the failure budget, leaving time for the others
+FAMILY_SHARE = 2  # one API may spend half of the failure budget, leaving time for the others
 _FAMILIES = {"audit_log": "cloud_logging", "cloud_run_service": "cloud_run", "cloud_run_revision": "cloud_run",
              "cloud_run_job": "cloud_run"}
 
@@ -79,7 +79,7 @@ def family(source: str) -> str:
 
 
 class RunBudget:
-    """The failure budget of one run: in all, and per API family (a third of it each)."""
+    """The failure budget of one run: in all, and per API family (half of it each)."""
 
     def __init__(self, total: float | None = None):
         self.all = FailureBudget(total)
