@@ -174,3 +174,12 @@ def test_read_tool_with_data_still_exits_0(monkeypatch, capsys):
         monkeypatch.setenv("CROBS_GCP_ENDPOINT", server.url)
         assert main(READ_TOOLS["describe-service"][0]) == 0
     capsys.readouterr()
+
+
+def test_quota_wait_never_runs_past_the_deadline():
+    clock = [0.0]
+    limiter = paging.RateLimiter(2, clock=lambda: clock[0], sleep=lambda s: clock.__setitem__(0, clock[0] + s))
+    assert limiter.acquire("p", max_wait=1.0) == 0 and limiter.acquire("p", max_wait=1.0) == 0
+    assert limiter.acquire("p", max_wait=1.0) is None  # the next slot is 60 s away
+    assert clock[0] == 0.0  # and it did not sleep to find out
+    assert limiter.acquire("p") == pytest.approx(60.0)

@@ -59,8 +59,8 @@ class RateLimiter:
         self._calls: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def acquire(self, key: str) -> float:
-        """Wait until a call is allowed; returns the seconds waited."""
+    def acquire(self, key: str, max_wait: float = float("inf")) -> float | None:
+        """Wait until a call is allowed; returns the seconds waited, or None when that would exceed max_wait."""
         waited = 0.0
         while True:
             with self._lock:
@@ -73,6 +73,8 @@ class RateLimiter:
                     calls.append(now)
                     return waited
                 pause = 60.0 - (now - calls[0])
+            if waited + pause > max_wait:
+                return None
             self._sleep(pause)
             waited += pause
 
@@ -169,7 +171,10 @@ class LogFetch:
             if budget.expired():
                 self._gap(f"{last_problem + '; ' if last_problem else ''}stopped because {budget.reason()}")
                 return None
-            LIMITER.acquire(self.project_id)
+            if LIMITER.acquire(self.project_id, max_wait=budget.remaining()) is None:
+                self._gap(f"the per-project quota ({int(_env_float('CROBS_LOGGING_RPM', 55))} list calls a minute) "
+                          f"would need a wait past the source's deadline ({deadline.SOURCE_DEADLINE_ENV})")
+                return None
             self.calls += 1
             began = time.monotonic()
             try:
