@@ -183,3 +183,11 @@ def test_quota_wait_never_runs_past_the_deadline():
     assert limiter.acquire("p", max_wait=1.0) is None  # the next slot is 60 s away
     assert clock[0] == 0.0  # and it did not sleep to find out
     assert limiter.acquire("p") == pytest.approx(60.0)
+
+
+def test_flags_apply_to_this_run_only(monkeypatch):
+    monkeypatch.delenv(deadline.REQUEST_TIMEOUT_ENV, raising=False)
+    with deadline.limits(request_timeout=0.7):
+        assert deadline.seconds(deadline.REQUEST_TIMEOUT_ENV) == 0.7
+        assert deadline.REQUEST_TIMEOUT_ENV not in __import__("os").environ  # another thread keeps its own
+    assert deadline.seconds(deadline.REQUEST_TIMEOUT_ENV) == deadline.DEFAULTS[deadline.REQUEST_TIMEOUT_ENV]

@@ -42,8 +42,13 @@ DEFAULTS = {REQUEST_TIMEOUT_ENV: 20.0, SOURCE_DEADLINE_ENV: 300.0, FAILURE_BUDGE
 MIN_TIMEOUT = 0.05  # a call is never given less than this (0 means "no timeout" to some libraries)
 
 
+_OVERRIDES: ContextVar[dict[str, float]] = ContextVar("crobs_limit_overrides", default={})  # noqa: B039
+
+
 def seconds(env: str) -> float:
-    """The limit named by `env`, from the environment or its default; junk or <= 0 falls back."""
+    """The limit named by `env`: a flag given to this run, the environment, or the default (junk or <= 0)."""
+    if env in _OVERRIDES.get():
+        return _OVERRIDES.get()[env]
     try:
         value = float(os.environ.get(env, "") or DEFAULTS[env])
     except ValueError:
@@ -177,21 +182,19 @@ def source_budget(source: str, deadline: float | None = None) -> Iterator[Budget
 @contextmanager
 def limits(request_timeout: float | None = None, source_deadline: float | None = None,
            failure_budget: float | None = None, repo_deadline: float | None = None) -> Iterator[None]:
-    """Apply flag values (None = keep the environment's) for the duration, as the environment variables."""
+    """Apply flag values (None = keep the environment's) for the duration, in this context only.
+
+    A context variable, not os.environ: two investigations in one process (an MCP server) keep
+    their own limits.
+    """
     wanted = {REQUEST_TIMEOUT_ENV: request_timeout, SOURCE_DEADLINE_ENV: source_deadline,
               FAILURE_BUDGET_ENV: failure_budget, REPO_DEADLINE_ENV: repo_deadline}
-    saved = {k: os.environ.get(k) for k, v in wanted.items() if v is not None}
-    for key, value in wanted.items():
-        if value is not None:
-            os.environ[key] = repr(float(value))
+    merged = {**_OVERRIDES.get(), **{k: float(v) for k, v in wanted.items() if v is not None}}
+    token = _OVERRIDES.set(merged)
     try:
         yield
     finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
+        _OVERRIDES.reset(token)
 
 
 def bounded(func: Callable[[], dict[str, Any]], what: str) -> dict[str, Any]:
