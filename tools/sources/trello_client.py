@@ -244,7 +244,7 @@ class TrelloClient:
                 response = self._http.request(method, path.lstrip("/"), params=params, json=json, files=files,
                                               timeout=timeout)
             except httpx.TimeoutException:
-                last = f"Trello did not answer {label} within {timeout:g} s"
+                last = f"Trello did not answer {label} within {timeout:.3g} s"
             except httpx.HTTPError as exc:
                 last = f"Trello unreachable for {label}: {type(exc).__name__}: {self.scrub(str(exc)) or 'no detail'}"
             else:

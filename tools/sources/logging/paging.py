@@ -177,11 +177,9 @@ class LogFetch:
                 return None
             self.calls += 1
             began = time.monotonic()
+            timeout = min(budget.timeout(), _env_float("CROBS_LOGGING_TIMEOUT", budget.timeout()))
             try:
-                return connection.api_request(
-                    method="POST", path="/entries:list", data=body,
-                    timeout=min(budget.timeout(), _env_float("CROBS_LOGGING_TIMEOUT", budget.timeout())),
-                )
+                return connection.api_request(method="POST", path="/entries:list", data=body, timeout=timeout)
             except gexc.Forbidden as exc:
                 self._gap(
                     f"permission denied reading logs in project {self.project_id} (needs {VIEWER_ROLE}): "
@@ -211,7 +209,7 @@ class LogFetch:
                 if status not in RETRY_STATUSES:
                     break
             except rexc.Timeout as exc:
-                last_problem = f"Cloud Logging did not answer within {budget.timeout():g} s ({type(exc).__name__})"
+                last_problem = f"Cloud Logging did not answer within {timeout:.3g} s ({type(exc).__name__})"
                 budget.failed(time.monotonic() - began)
             except ValueError as exc:  # a 2xx that is not JSON: a proxy or captive portal answered
                 self._gap(f"Cloud Logging answered with something that is not JSON ({type(exc).__name__})")

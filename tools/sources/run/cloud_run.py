@@ -130,7 +130,7 @@ def _first_line(exc: Exception) -> str:
     if isinstance(exc, requests.exceptions.ConnectionError):
         refused = " (connection refused)" if "refused" in str(exc).lower() else ""
         return f"cannot reach the API: {type(exc).__name__}{refused}"
-    cause = getattr(exc, "cause", None)  # a RetryError: the last answer says why, the timeout only when
+    cause = getattr(exc, "cause", None)  # a RetryError: its last answer says why; its own text only "Timeout"
     if isinstance(cause, Exception):
         return f"{_first_line(cause)} (still failing when retries stopped: {str(exc).splitlines()[0][:80]})"
     text = str(getattr(exc, "message", None) or exc) or type(exc).__name__
