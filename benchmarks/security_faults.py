@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/security.py                   # every security section
 
 - fault matrix: every source (logging, run, monitoring, trello) x every fault
-  of tools/replay/faults.py, plus hostile repository files, each a real
+  of tools/replay/faults.py, plus hostile repository files and a repository
+  scan past its deadline, each a real
   `crobs investigate --replay` subprocess with short limits; a cell passes
   when the exit code is 0, a report is written, a data gap names the source
   and the cause, and stderr has no traceback;
@@ -56,7 +57,11 @@ def _investigate(args: list[str], env: dict[str, str], out: Path) -> tuple[int, 
 
 def _cell(source: str, fault: str, work: Path) -> str | None:
     out = work / f"{source}-{fault}"
-    if source == "repository":
+    if source == "repository" and fault == "slow-scan":  # a scan past its deadline
+        code, err, report, _ = _investigate(["--replay", str(CASE), *FAST, "--repo-deadline", "0.001"], _env(), out)
+        whys = [g["why_missing"] for g in (report or {}).get("data_gaps") or []]
+        problem = None if any("did not finish" in w for w in whys) else "no gap for the slow repository scan"
+    elif source == "repository":
         case = work / f"case-{fault}"
         shutil.copytree(CASE, case, symlinks=True)
         plant(case / "repo", fault)
@@ -75,7 +80,7 @@ def _cell(source: str, fault: str, work: Path) -> str | None:
 
 def fault_matrix(jobs: int = 2) -> dict:
     """Run every cell; {"passed", "total", "failures": {cell: why}}."""
-    cells = [(s, f) for s in SOURCES for f in FAULTS] + [("repository", f) for f in REPO_FAULTS]
+    cells = [(s, f) for s in SOURCES for f in FAULTS] + [("repository", f) for f in (*REPO_FAULTS, "slow-scan")]
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(jobs) as pool:
         outcomes = list(pool.map(lambda cell: (cell, _cell(*cell, Path(tmp))), cells))
     failures = {f"{s} x {f}": why for (s, f), why in outcomes if why}
@@ -118,7 +123,8 @@ def section() -> list[str]:
     matrix = fault_matrix()
     dead = dead_endpoints()
     lines = [f"fault matrix: {matrix['passed']}/{matrix['total']} cells pass "
-             f"({len(SOURCES)} APIs x {len(FAULTS)} faults + {len(REPO_FAULTS)} hostile repository files)"]
+             f"({len(SOURCES)} APIs x {len(FAULTS)} faults + {len(REPO_FAULTS)} hostile repository files "
+             "+ a scan past its deadline)"]
     lines += [f"  FAIL {cell}: {why[:200]}" for cell, why in matrix["failures"].items()]
     for name, run in dead["runs"].items():
         lines.append(f"dead endpoint ({name}): investigate {run['seconds']} s, exit {run['exit']}, "

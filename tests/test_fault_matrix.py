@@ -61,3 +61,14 @@ def test_hostile_repository_file_costs_that_file_not_the_report(fault, tmp_path,
     assert "Traceback" not in err and "internal error" not in err, err
     problem = check_repo_cell(report)  # the rest of the repository is still read and cited
     assert problem is None, problem
+
+
+def test_a_scan_past_the_repository_deadline_is_a_named_gap(tmp_path, capsys):
+    code = main(["investigate", "--replay", str(CASE), "--out", str(tmp_path / "out"), *FAST,
+                 "--repo-deadline", "0.001"])
+    err = capsys.readouterr().err
+    assert code == 0 and "Traceback" not in err
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    whys = [g["why_missing"] for g in report["data_gaps"] if "repository" in g["missing_signal"]]
+    assert any("did not finish within 0.001 s" in w for w in whys), report["data_gaps"]
+    assert report["extras"]["log_records"] > 100  # the other sources are untouched
