@@ -13,6 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tools.cli import main
 from tools.errors import InputError
@@ -115,3 +117,21 @@ def test_a_bad_audit_entry_costs_only_itself():
     mixed = [{"protoPayload": "not an object"}, 5, *audit, {"logName": 7, "protoPayload": {"methodName": 9}}]
     assert summarize_events(mixed, "service", "catalog-api", counter) == good
     assert counter.count == 2 and "AttributeError" in counter.why()
+
+
+FIELDS = st.sampled_from(["logName", "timestamp", "severity", "textPayload", "jsonPayload", "protoPayload",
+                          "httpRequest", "resource", "labels", "insertId", "status", "latency", "type",
+                          "message", "requestUrl"]) | st.text(max_size=5)
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(FIELDS, inner, max_size=5),
+                    max_leaves=25)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(JSON, max_size=6))
+def test_any_json_entry_is_read_or_counted(entries):
+    """Whatever an entry holds, it becomes a record or one count: nothing escapes as an exception."""
+    counter = Unreadable("log entries")
+    records = normalize(entries, counter)
+    assert len(records) + counter.count == len(entries) == counter.seen
+    assert all(isinstance(r["message"], str) and isinstance(r["raw_ref"], str) for r in records)
