@@ -72,3 +72,10 @@ def test_a_scan_past_the_repository_deadline_is_a_named_gap(tmp_path, capsys):
     whys = [g["why_missing"] for g in report["data_gaps"] if "repository" in g["missing_signal"]]
     assert any("did not finish within 0.001 s" in w for w in whys), report["data_gaps"]
     assert report["extras"]["log_records"] > 100  # the other sources are untouched
+
+
+def test_a_bad_fault_spec_is_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CROBS_REPLAY_FAULTS", "logging=explode")
+    assert main(["investigate", "--replay", str(CASE), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "logging=explode" in err and "after-first-page" in err
