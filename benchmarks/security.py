@@ -17,6 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import security_faults  # noqa: E402
 import security_secrets  # noqa: E402
 
 Table = tuple[str, list[str], list[list[Any]]]
@@ -24,6 +25,7 @@ Table = tuple[str, list[str], list[list[Any]]]
 # section name -> the function giving its tables (a new section appends one line here)
 SECTIONS: dict[str, Callable[[], list[Table]]] = {
     "secrets": security_secrets.tables,
+    "faults": lambda: [],  # printed as lines by security_faults.section (see main)
 }
 
 
@@ -34,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown section(s): {', '.join(unknown)}; known: {', '.join(SECTIONS)}", file=sys.stderr)
         return 2
     for name in wanted:
+        if name == "faults":
+            print("== fault matrix and dead endpoints", flush=True)
+            for line in security_faults.section():
+                print(line, flush=True)
+            continue
         for table in SECTIONS[name]():
             security_secrets.print_table(*table)
     return 0

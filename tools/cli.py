@@ -178,7 +178,24 @@ def run(argv: list[str]) -> int:
     fail_key = tool.cli.get("fail_when_false")
     if fail_key and isinstance(result, dict) and not result.get(fail_key):
         return 1
-    return 0
+    return _source_failure(tool.cli.get("fail_when_empty"), result)
+
+
+def _source_failure(data_key: str | None, result: Any) -> int:
+    """Exit 1 with the cause (one line) when a read tool got no data because its source failed.
+
+    `fail_when_empty: records` in skill.yaml: that field is empty and a data gap says why (403, 429,
+    500, a refused connection, a deadline). Empty data without a gap is an answer (nothing in the
+    window), not a failure.
+    """
+    if not data_key or not isinstance(result, dict) or result.get(data_key):
+        return 0
+    gaps = [g for g in result.get("data_gaps") or [] if isinstance(g, dict) and not g.get("answered")]
+    if not gaps:
+        return 0
+    why = " ".join(str(gaps[0].get("why_missing") or "failed").split())
+    print(f"crobs: error: {gaps[0].get('source') or 'source'}: {why}", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,11 +12,13 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from tools.safety.mask import mask_text
 from tools.sources.calls import call as _call
 from tools.sources.calls import gap as _gap
+from tools.sources.deadline import bounded
 from tools.sources.run.history import execution_failures, failed_revisions, symptom_revision_settings, window_changes
 from tools.timewindow import format_time
 
@@ -99,20 +101,55 @@ def replay_env(case_dir: str | None) -> Iterator[str | None]:
 
     keys = ("CROBS_GCP_ENDPOINT", "TRELLO_BASE_URL", *_DUMMY_TRELLO)
     saved = {k: os.environ.get(k) for k in keys}
-    server = ReplayServer(case_dir).start()
+    from tools.replay.faults import FAULTS_ENV, FaultFront, parse_spec
+
     try:
-        os.environ["CROBS_GCP_ENDPOINT"] = server.url
-        os.environ["TRELLO_BASE_URL"] = server.url
+        faults = parse_spec(os.environ.get(FAULTS_ENV, ""))
+    except ValueError as exc:
+        from tools.errors import UsageError
+
+        raise UsageError(str(exc)) from exc
+    server = ReplayServer(case_dir).start()
+    front = FaultFront(server.url, faults).start() if faults else None
+    url = front.url if front else server.url
+    _SERVERS.append(server)
+    try:
+        os.environ["CROBS_GCP_ENDPOINT"] = url
+        os.environ["TRELLO_BASE_URL"] = url
         for key, value in _DUMMY_TRELLO.items():
             os.environ.setdefault(key, value)
-        yield server.url
+        yield url
     finally:
+        _SERVERS.remove(server)
+        if front is not None:
+            front.stop()
         server.stop()
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+_SERVERS: list[Any] = []  # the replay servers of the active replay_env blocks, innermost last
+
+
+def replay_gaps() -> list[dict[str, Any]]:
+    """Data gaps for case files the active replay server could not read (counted, skipped lines; bad cards)."""
+    if not _SERVERS:
+        return []
+    from tools.replay.trello_state import unreadable_cards
+
+    server = _SERVERS[-1]
+    gaps = []
+    store = server.state.get("logging")
+    if store is not None and store.unreadable.count:
+        gaps.append(_gap("cloud_logging", "case log entries that could not be read", store.unreadable.why(),
+                         "fix or re-record logging/entries.jsonl (one LogEntry JSON object a line)"))
+    for path, why in unreadable_cards(server).items():
+        gaps.append(_gap("trello", "the incident card", f"the case's card file {Path(path).name} is unreadable: "
+                         f"{why}", f"fix or re-record {path}"))
+    return gaps
 
 
 # -- sources ------------------------------------------------------------------
@@ -305,9 +342,10 @@ def collect_repo(repo: str | None, profile: str | None, t: dict[str, Any], progr
     follow = f"crobs scan-repo {repo}" + (f" --profile {profile}" if profile else "")
     with progress.step(f"scanning the repository {repo}"):
         scanned = _call("repository", "application source findings", follow,
-                        lambda: _scan(repo, profile, t.get("target_name")), gaps)
+                        lambda: bounded(lambda: _scan(repo, profile, t.get("target_name")), "scan"), gaps)
         config = _call("repository", "deploy configuration (Terraform, service.yaml, Dockerfile)",
-                       f"crobs scan-deploy-config {repo}", lambda: _deploy_config(repo), gaps)
+                       f"crobs scan-deploy-config {repo}", lambda: bounded(lambda: _deploy_config(repo),
+                                                                            "deploy configuration scan"), gaps)
     findings = (scanned or {}).get("findings") or []
     settings = (config or {}).get("settings") or []
     return {"findings": findings, "settings": settings, "repo": repo if scanned is not None else None}

@@ -32,8 +32,10 @@ from tools.collect import (
     collect_gcp,
     collect_repo,
     replay_env,
+    replay_gaps,
 )
 from tools.errors import ToolError, UsageError
+from tools.sources import deadline
 from tools.timewindow import format_time, parse_window
 
 DEFAULT_SINCE = "1h"
@@ -70,6 +72,10 @@ def investigate(
     llm_max_turns: int | None = None,
     llm_max_tokens: int | None = None,
     llm_max_seconds: float | None = None,
+    request_timeout: float | None = None,
+    source_deadline: float | None = None,
+    failure_budget: float | None = None,
+    repo_deadline: float | None = None,
 ) -> dict[str, Any]:
     """Investigate one Cloud Run service or job and write report.json + report.md (see module docstring)."""
     progress = Progress()
@@ -106,11 +112,13 @@ def investigate(
     trello = trello or case.get("trello")
     profile = profile or case.get("profile")
     gaps: list[dict[str, Any]] = []
+    limits = _limits(request_timeout, source_deadline, failure_budget, repo_deadline)
 
-    with replay_env(replay):
+    with replay_env(replay), deadline.limits(**limits), deadline.run_budget():
         gcp = collect_gcp(target, start_s, end_s, progress, gaps)
         code = collect_repo(repo, profile, target, progress, gaps)
         card = collect_card(trello, progress, gaps)
+        gaps.extend(replay_gaps())
         try:
             with progress.step("analysing evidence"):
                 report = _analyse(target, start_dt, end_dt, gcp, code, card, gaps, lang, profile, trello,
@@ -144,6 +152,19 @@ def _refine(report: dict[str, Any], gcp: dict[str, Any], target: dict[str, Any],
     turns, tokens, seconds = limits
     return refine_report(report, gcp.get("records") or [], context, model=model, allow_write=allow_write,
                          max_turns=turns, max_tokens=tokens, max_seconds=seconds, notify=progress.info)
+
+
+def _limits(request_timeout: float | None, source_deadline: float | None, failure_budget: float | None,
+            repo_deadline: float | None) -> dict[str, float | None]:
+    """The deadline flags (seconds, > 0; None keeps the environment's or the default)."""
+    given = {"request_timeout": request_timeout, "source_deadline": source_deadline,
+             "failure_budget": failure_budget, "repo_deadline": repo_deadline}
+    for name, value in given.items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
+                                  or not 0 < float(value) < 86_400):
+            raise UsageError(f"--{name.replace('_', '-')} must be a number of seconds between 0 and 86400, "
+                             f"not {value!r}")
+    return given
 
 
 def _analyse(target: dict[str, Any], start: datetime, end: datetime, gcp: dict[str, Any], code: dict[str, Any],

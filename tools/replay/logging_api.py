@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from tools.replay.server import ReplayServer, Request, Response, google_error
+from tools.sources.logging.entries import Unreadable, iter_entries_file
 from tools.sources.logging.filter import FilterError, bounds_of, compile_node, parse, time_key
 
 ROUTE = "logging.entries.list"
@@ -52,6 +53,7 @@ class LogStore:
         self._case_project: str | None = None
         self._case_window: tuple[str | None, str | None] = (None, None)
         self._cache: OrderedDict[str, list[int]] = OrderedDict()
+        self.unreadable = Unreadable("lines of logging/entries.jsonl")
 
     def load(self) -> None:
         with self._lock:
@@ -59,9 +61,12 @@ class LogStore:
                 return
             entries: list[dict[str, Any]] = []
             if self.case_dir is not None:
-                entries = _read_entries(self.case_dir / "logging" / "entries.jsonl")
+                entries = _read_entries(self.case_dir / "logging" / "entries.jsonl", self.unreadable)
+                for entry in entries:
+                    if "logName" in entry and not isinstance(entry["logName"], str):
+                        self.unreadable.add(f"logName is not a string ({type(entry['logName']).__name__})")
                 self._case_project, self._case_window = _case_meta(self.case_dir)
-            keyed = [(time_key(e.get("timestamp")) or "", i, e) for i, e in enumerate(entries)]
+            keyed = [(_time_key(e), i, e) for i, e in enumerate(entries)]
             keyed.sort(key=lambda item: (item[0], item[1]))
             self._entries = [e for _, _, e in keyed]
             self._keys = [k for k, _, _ in keyed]
@@ -122,11 +127,7 @@ class LogStore:
             stop = (bisect.bisect_right if high_inc else bisect.bisect_left)(self._keys, high)
         prefixes = tuple(f"projects/{p}/" for p in projects)
         entries = self._entries
-        found = [
-            i
-            for i in range(start, max(start, stop))
-            if entries[i].get("logName", "").startswith(prefixes) and predicate(entries[i])
-        ]
+        found = [i for i in range(start, max(start, stop)) if _selected(entries[i], prefixes, predicate)]
         if descending:
             found.reverse()
         with self._lock:
@@ -140,24 +141,31 @@ class LogStore:
         return self._entries[index]
 
 
-def _read_entries(path: Path) -> list[dict[str, Any]]:
+def _read_entries(path: Path, unreadable: Unreadable | None = None) -> list[dict[str, Any]]:
+    """The file's LogEntries; a corrupt line is skipped and counted in `unreadable` (a BOM is not corrupt)."""
     if not path.is_file():
         return []
-    import orjson
+    if unreadable is None:
+        unreadable = Unreadable("lines of logging/entries.jsonl")
+    return list(iter_entries_file(path, unreadable))
 
-    entries = []
-    with open(path, "rb") as fh:
-        for line in fh:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                value = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                continue  # a corrupt line is skipped; the case validator reports it
-            if isinstance(value, dict):
-                entries.append(value)
-    return entries
+
+def _time_key(entry: dict[str, Any]) -> str:
+    try:
+        return time_key(entry.get("timestamp")) or ""
+    except Exception:  # noqa: BLE001 - a hostile timestamp sorts first instead of failing the case
+        return ""
+
+
+def _selected(entry: dict[str, Any], prefixes: tuple[str, ...], predicate: Any) -> bool:
+    """Whether one entry matches; an entry the filter cannot evaluate (an integer logName) does not."""
+    name = entry.get("logName")
+    if not isinstance(name, str) or not name.startswith(prefixes):
+        return False
+    try:
+        return bool(predicate(entry))
+    except Exception:  # noqa: BLE001 - one odd entry must not turn the whole query into a 500
+        return False
 
 
 def _case_meta(case_dir: Path) -> tuple[str | None, tuple[str | None, str | None]]:
@@ -267,7 +275,10 @@ def answer(store: LogStore, body: dict[str, Any]) -> Response:
             result["replay"] = note
     import orjson
 
-    return Response(200, orjson.dumps(result))
+    try:
+        return Response(200, orjson.dumps(result))
+    except TypeError:  # orjson stops at 254 levels; the API serves deeper entries, and so does the twin
+        return Response(200, json.dumps(result, ensure_ascii=False))
 
 
 def _store(server: ReplayServer) -> LogStore:

@@ -105,18 +105,28 @@ def attachments(server: ReplayServer, card: str) -> list[dict[str, Any]]:
 
 
 def load_cards(server: ReplayServer, case_dir: Path) -> None:
-    """Every card of the case's trello/cards/*.json; a bad file is an InputError naming it."""
+    """Every card of the case's trello/cards/*.json.
+
+    A bad file is skipped and named in `unreadable_cards(server)`: the card is then absent (404, as
+    upstream for a card nobody can see) and the investigation reports a data gap, instead of the
+    whole replay failing to start.
+    """
     folder = case_dir / "trello" / "cards"
     if not folder.is_dir():
         return
     for path in sorted(folder.glob("*.json")):
         try:
-            card = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"{path}: not a readable Trello card JSON ({type(exc).__name__})") from exc
-        if not isinstance(card, dict):
-            raise InputError(f"{path}: expected a JSON object (a card)")
-        try:
+            card = json.loads(path.read_text(encoding="utf-8-sig"))
+            if not isinstance(card, dict):
+                raise InputError("expected a JSON object (a card)")
             add_card(server, card)
-        except InputError as exc:
-            raise InputError(f"{path}: {exc}") from exc
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError, InputError) as exc:
+            why = str(exc).splitlines()[0] if isinstance(exc, InputError) else type(exc).__name__
+            with server.lock:
+                state(server).setdefault("unreadable", {})[str(path)] = why
+
+
+def unreadable_cards(server: ReplayServer) -> dict[str, str]:
+    """Card files of the case that could not be read: path -> why."""
+    with server.lock:
+        return dict(state(server).get("unreadable") or {})

@@ -11,6 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from tools.errors import ToolError
+from tools.sources.deadline import source_budget
+
+LOCAL_SOURCES = ("repository",)  # read from disk: a dead network is no reason to skip them
 
 
 def gap(source: str, missing: str, why: str, follow_up: str) -> dict[str, str]:
@@ -20,7 +23,20 @@ def gap(source: str, missing: str, why: str, follow_up: str) -> dict[str, str]:
 
 def call(source: str, missing: str, follow_up: str, func: Callable[[], dict[str, Any]],
           gaps: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Run one source; its data gaps are collected, and any failure becomes a gap instead of a crash."""
+    """Run one source under its deadline; its data gaps are collected, and any failure becomes a gap.
+
+    When the run's failure budget is already spent (the endpoints are dead), the source is not called
+    at all: a gap saying so costs nothing, another timeout costs seconds.
+    """
+    with source_budget(source) as budget:
+        if budget.expired() and source not in LOCAL_SOURCES:
+            gaps.append(gap(source, missing, f"not read: {budget.reason()}", follow_up))
+            return None
+        return _run(source, missing, follow_up, func, gaps)
+
+
+def _run(source: str, missing: str, follow_up: str, func: Callable[[], dict[str, Any]],
+         gaps: list[dict[str, Any]]) -> dict[str, Any] | None:
     try:
         result = func()
     except ImportError as exc:

@@ -156,12 +156,27 @@ def is_target(entry: dict[str, Any], target_type: str, name: str) -> bool:
     return re.search(rf"(^|/){plural}/{re.escape(name)}(/|$)", resource_name) is not None
 
 
-def summarize_events(entries: list[dict[str, Any]], target_type: str, name: str | None = None) -> list[dict[str, Any]]:
-    """Audit entries (API JSON) → classified, time-ordered, one per operation."""
-    if name:
-        entries = [e for e in entries if is_target(e, target_type, name)]
-    events = [e for e in (classify(entry, target_type) for entry in entries) if e]
-    events.sort(key=lambda e: e["timestamp"] or "")
+def summarize_events(entries: list[dict[str, Any]], target_type: str, name: str | None = None,
+                     unreadable: Any = None) -> list[dict[str, Any]]:
+    """Audit entries (API JSON) → classified, time-ordered, one per operation.
+
+    An entry that cannot be read (not an object, odd field types) is skipped and, given an
+    `Unreadable` counter, counted: one such entry must not cost the deploy history.
+    """
+    events = []
+    for entry in entries:
+        try:
+            if name and not is_target(entry, target_type, name):
+                continue
+            event = classify(entry, target_type)
+        except Exception as exc:  # noqa: BLE001 - per-record isolation
+            if unreadable is not None:
+                unreadable.add("nested too deeply" if isinstance(exc, RecursionError)
+                               else f"{type(exc).__name__}: {str(exc)[:80]}")
+            continue
+        if event:
+            events.append(event)
+    events.sort(key=lambda e: str(e["timestamp"] or ""))
     return collapse_operations(events)
 
 
@@ -250,8 +265,16 @@ def fetch_deploy_events(
                 follow_up=retry_command.replace(" --json", f" --limit {min(limit * 4, MAX_LIMIT)} --json"),
             )
         )
+    from tools.sources.logging.entries import Unreadable
+
+    unreadable = Unreadable("audit log entries")
+    unreadable.seen = len(entries)
+    events = summarize_events(entries, target_type, name, unreadable)
+    if unreadable.count:
+        gaps.append(DataGap(source="audit_log", missing_signal="deploy events in entries that could not be read",
+                            why_missing=unreadable.why(), follow_up=retry_command))
     return {
-        "events": summarize_events(entries, target_type, name),
+        "events": events,
         "data_gaps": gaps,
         "filter": filter_text,
         "window": {"start": format_time(fetch_start), "end": format_time(window_end)},

@@ -45,12 +45,27 @@ def _client_options() -> dict[str, str]:
 def logging_client(project: str) -> Any:
     from google.cloud import logging as gcl
 
+    credentials = _credentials()
     return gcl.Client(
         project=project,
-        credentials=_credentials(),
+        credentials=credentials,
+        _http=_session(credentials),
         _use_grpc=False,
         client_options=_client_options() or None,
     )
+
+
+def _session(credentials: Any) -> Any:
+    """google-auth's AuthorizedSession with the token refresh bounded by the request timeout.
+
+    Its default refresh waits up to 120 s on an unreachable token endpoint, before the
+    API call's own timeout even starts (tools.sources.deadline).
+    """
+    from google.auth.transport.requests import AuthorizedSession
+
+    from tools.sources.deadline import REQUEST_TIMEOUT_ENV, seconds
+
+    return AuthorizedSession(credentials, refresh_timeout=seconds(REQUEST_TIMEOUT_ENV))
 
 
 def run_client(kind: str) -> Any:
@@ -76,6 +91,4 @@ def authorized_session() -> Any:
     plain-HTTP replay server, so Monitoring is called over its documented REST
     path with this session (responses still parsed by the library's types).
     """
-    from google.auth.transport.requests import AuthorizedSession
-
-    return AuthorizedSession(_credentials())
+    return _session(_credentials())

@@ -2,9 +2,8 @@
 
 Rates come from metrics, not from paging through every request log: one
 `timeSeries.list` call per series (tools/data/run_metrics.yaml) covers any
-traffic volume. Distributions (latency, utilization) are fetched as merged
-per-minute distributions and turned into p50/p95/p99 here, so p50, p95 and
-p99 cost one query, not three.
+traffic volume. Distributions (latency, utilization) are fetched merged per
+minute and read as p50/p95/p99 here: one query, not three.
 
 Transport: google-cloud-monitoring ships only a gRPC transport (2.32 has no
 `transport="rest"`), and the replay server speaks HTTP/1.1, so the documented
@@ -29,6 +28,7 @@ import yaml
 from tools.errors import UsageError
 from tools.paths import DATA
 from tools.records import DataGap
+from tools.sources import deadline
 from tools.timewindow import format_time, parse_time, parse_window
 
 API_ROOT = "https://monitoring.googleapis.com"
@@ -43,9 +43,10 @@ MAX_PAGES = 20
 class MonitoringError(Exception):
     """A failed timeSeries.list call: status code (0 when the network failed) and message."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, partial: list[dict[str, Any]] | None = None):
         super().__init__(message)
         self.status = status
+        self.partial = list(partial or [])  # series from earlier pages, kept by the caller
 
 
 @cache
@@ -269,30 +270,41 @@ def list_time_series(session: Any, project_id: str, params: list[tuple[str, str]
     url = f"{(endpoint() or API_ROOT).rstrip('/')}/v3/projects/{project_id}/timeSeries"
     found: list[dict[str, Any]] = []
     token = None
+    budget = deadline.current("cloud_monitoring")
     for _ in range(MAX_PAGES):
         query = params + ([("pageToken", token)] if token else [])
         response = None
         for attempt in range(RETRIES + 1):
+            if budget.expired():
+                last = f"HTTP {response.status_code}; " if response is not None else ""
+                raise MonitoringError(0, f"{last}stopped: {budget.reason()}", found)
+            began = time.monotonic()
             try:
-                response = session.get(url, params=query, timeout=CALL_TIMEOUT)
+                response = session.get(url, params=query, timeout=min(CALL_TIMEOUT, budget.timeout()))
+            except requests.exceptions.Timeout as exc:
+                budget.failed(time.monotonic() - began)
+                raise MonitoringError(0, f"Cloud Monitoring did not answer in time ({type(exc).__name__})",
+                                      found) from exc
             except requests.exceptions.RequestException as exc:
-                raise MonitoringError(0, f"cannot reach Cloud Monitoring: {type(exc).__name__}") from exc
+                budget.failed(time.monotonic() - began)
+                raise MonitoringError(0, f"cannot reach Cloud Monitoring: {type(exc).__name__}", found) from exc
             if response.status_code not in RETRY_STATUSES or attempt == RETRIES:
                 break
-            time.sleep(BACKOFF * (2**attempt))
+            budget.failed(time.monotonic() - began)
+            budget.wait(BACKOFF * (2**attempt), time.sleep)
         assert response is not None
         if response.status_code != 200:
             try:
                 message = response.json()["error"]["message"]
             except (ValueError, KeyError, TypeError):
                 message = response.text[:200]
-            raise MonitoringError(response.status_code, str(message).splitlines()[0] if message else "")
+            raise MonitoringError(response.status_code, " ".join(str(message).split())[:300], found)
         text = response.text
         try:
             monitoring_v3.ListTimeSeriesResponse.from_json(text, ignore_unknown_fields=True)
             body = response.json()
         except Exception as exc:  # noqa: BLE001 - a malformed body is a failed call, not a crash
-            raise MonitoringError(200, f"malformed timeSeries.list response: {type(exc).__name__}") from exc
+            raise MonitoringError(200, f"malformed timeSeries.list response: {type(exc).__name__}", found) from exc
         found.extend(body.get("timeSeries") or [])
         token = body.get("nextPageToken")
         if not token:
@@ -354,9 +366,11 @@ def fetch_metrics(
             raw = list_time_series(session, project_id, params)
         except MonitoringError as error:
             gaps.append(_gap(error, project_id, retry_command))
-            if error.status in (0, 401, 403):
-                break  # the same for every series: one gap, not five
-            continue
+            if not error.partial:
+                if error.status in (0, 401, 403):
+                    break  # the same for every series: one gap, not five
+                continue
+            raw = error.partial
         points = combine(raw, spec)
         for point in points:
             point["raw_ref"] = f"{spec['type']}#{block['target_label']}={target}@{point['time']}"

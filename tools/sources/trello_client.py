@@ -28,6 +28,7 @@ import httpx
 
 from tools.errors import InputError, SourceError, ToolError, UsageError
 from tools.safety.mask import mask_text
+from tools.sources import deadline
 
 BASE_URL_ENV = "TRELLO_BASE_URL"
 KEY_ENV = "TRELLO_API_KEY"
@@ -139,6 +140,7 @@ class TrelloClient:
         self.base_url = httpx.URL(str(base_url))
         self._secrets = [s for s in (token, key) if s]
         self.retry = retry or RetryPolicy()
+        self.timeout = timeout
         self._sleep = sleep
         self._rand = rand
         self._http = httpx.Client(
@@ -232,16 +234,23 @@ class TrelloClient:
         attempts = self.retry.attempts if retry else 1
         label = self._describe(method, path)
         last: str = ""
+        budget = deadline.current("trello")
         for attempt in range(1, attempts + 1):
             if attempt > 1 and recheck is not None:
                 found = recheck()
                 if found is not None:
                     return found
+            if budget.expired():
+                last = f"{last + '; ' if last else ''}stopped because {budget.reason()}"
+                break
             response: httpx.Response | None = None
+            began = time.monotonic()
+            timeout = min(self.timeout, budget.timeout())
             try:
-                response = self._http.request(method, path.lstrip("/"), params=params, json=json, files=files)
+                response = self._http.request(method, path.lstrip("/"), params=params, json=json, files=files,
+                                              timeout=timeout)
             except httpx.TimeoutException:
-                last = f"Trello did not answer {label} in time"
+                last = f"Trello did not answer {label} within {timeout:.3g} s"
             except httpx.HTTPError as exc:
                 last = f"Trello unreachable for {label}: {type(exc).__name__}: {self.scrub(str(exc)) or 'no detail'}"
             else:
@@ -250,15 +259,16 @@ class TrelloClient:
                 if response.status_code not in RETRY_STATUSES:
                     raise self._error(response, label, what)
                 last = self._retry_message(response, label)
+            budget.failed(time.monotonic() - began)
             if attempt < attempts:
-                self._wait(self._backoff(attempt, response))
+                budget.wait(self._backoff(attempt, response), self._wait)
         if recheck is not None:  # the last failed answer may have hidden a success too
             found = recheck()
             if found is not None:
                 return found
         if last.startswith("Trello rate limit"):
-            raise TrelloRateLimited(f"{last}; gave up after {attempts} attempt(s): wait ~10 s and re-run")
-        suffix = f" (after {attempts} attempts)" if attempts > 1 else ""
+            raise TrelloRateLimited(f"{last}; gave up after {attempt} attempt(s): wait ~10 s and re-run")
+        suffix = f" (after {attempt} attempts)" if attempts > 1 else ""
         raise TrelloUnavailable(last + suffix)
 
     def _retry_message(self, response: httpx.Response, label: str) -> str:

@@ -125,10 +125,10 @@ def query_logs(project_id: str, filter: str, start: str, end: str, limit: int | 
     )
     if not raw:
         return fetch.result(list(fetch.records()))
-    from tools.sources.logging.entries import normalize_entry
-
     entries = [entry for page in fetch.pages() for entry in page]
-    return {**fetch.result([normalize_entry(e) for e in entries]), "entries": entries}
+    records = [r for r in (fetch.unreadable.normalize(e) for e in entries) if r is not None]
+    fetch.note_unreadable()
+    return {**fetch.result(records), "entries": entries}
 
 
 # -- human output ----------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from tools.errors import InputError, ToolError
-from tools.records import HttpInfo, LogRecord
+from tools.records import DataGap, HttpInfo, LogRecord
 from tools.sources.logging.payload import payload_severity, payload_text
 from tools.sources.logging.query import kind_of_log_id
 from tools.timewindow import format_time
@@ -134,32 +134,107 @@ def normalize_entry(entry: dict[str, Any]) -> LogRecord:
     }
 
 
-def normalize(entries: Iterable[dict[str, Any]]) -> list[LogRecord]:
-    """normalize_entry over raw entries (a case file, a recording, a fetch)."""
-    return [normalize_entry(e) for e in entries if isinstance(e, dict)]
+def normalize(entries: Iterable[dict[str, Any]], unreadable: Unreadable | None = None) -> list[LogRecord]:
+    """normalize_entry over raw entries (a case file, a recording, a fetch); unreadable ones are counted."""
+    counter = unreadable if unreadable is not None else Unreadable("log entries")
+    return [r for r in (counter.normalize(e) for e in entries) if r is not None]
+
+
+class Unreadable:
+    """Counts the records of one source that could not be read, with the first reasons, for one data gap.
+
+    One hostile or broken record (nested 300 deep, an integer logName, a stray line) must cost that
+    record, never the source: callers skip it, count it here and report the count.
+    """
+
+    KEEP = 3
+
+    def __init__(self, what: str):
+        self.what = what
+        self.count = 0
+        self.seen = 0
+        self.reasons: list[str] = []
+
+    def add(self, reason: str) -> None:
+        self.count += 1
+        reason = " ".join(str(reason).split())[:120]
+        if len(self.reasons) < self.KEEP and reason not in self.reasons:
+            self.reasons.append(reason)
+
+    def normalize(self, entry: Any) -> LogRecord | None:
+        """normalize_entry, or None (counted) when the entry cannot be read."""
+        self.seen += 1
+        if not isinstance(entry, dict):
+            self.add(f"expected a LogEntry object, found {type(entry).__name__}")
+            return None
+        try:
+            return normalize_entry(entry)
+        except RecursionError:
+            self.add("nested too deeply")
+        except Exception as exc:  # noqa: BLE001 - one bad record must not lose the source
+            text = str(exc).splitlines()[0] if str(exc) else "unreadable"
+            self.add("nested too deeply" if "recursion" in text.lower() else f"{type(exc).__name__}: {text}")
+        return None
+
+    def why(self) -> str:
+        return f"{self.count} of {self.seen} {self.what} unreadable: {'; '.join(self.reasons) or 'unknown'}"
+
+    def gap(self, source: str, missing: str, follow_up: str) -> DataGap | None:
+        if not self.count:
+            return None
+        return {"source": source, "missing_signal": missing, "why_missing": self.why(),  # type: ignore[typeddict-item]
+                "follow_up": follow_up}
 
 
 MAX_LINE_BYTES = 4 * 1024 * 1024  # a LogEntry is at most 512 KiB; anything far bigger is not one
 
 
-def iter_entries_file(path: str | Path) -> Iterator[dict[str, Any]]:
-    """Stream a case's logging/entries.jsonl (one LogEntry per line) without loading it whole."""
-    import orjson
+def iter_entries_file(path: str | Path, unreadable: Unreadable | None = None) -> Iterator[dict[str, Any]]:
+    """Stream a case's logging/entries.jsonl (one LogEntry per line) without loading it whole.
 
+    With `unreadable`, a bad line is counted there and skipped; without, it is an InputError.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     with open(path, "rb") as fh:
         for lineno, line in enumerate(fh, 1):
-            if len(line) > MAX_LINE_BYTES:
-                raise InputError(f"{path}:{lineno}: line of {len(line)} bytes is too large for a LogEntry")
-            line = line.strip()
-            if not line:
+            value = read_line(line, lineno)
+            if value is None:
                 continue
-            try:
-                value = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                raise InputError(f"{path}:{lineno}: not valid JSON ({str(exc).split(':')[0]})") from exc
-            if not isinstance(value, dict):
-                raise InputError(f"{path}:{lineno}: expected a LogEntry object, found {type(value).__name__}")
-            yield value
+            if unreadable is not None:
+                unreadable.seen += 1
+            if not isinstance(value, str):
+                yield value
+            elif unreadable is None:
+                raise InputError(f"{path}:{lineno}: {value}")
+            else:
+                unreadable.add(f"line {lineno}: {value}")
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def read_line(line: bytes, lineno: int = 0) -> dict[str, Any] | str | None:
+    """One line of an entries.jsonl: the LogEntry, None for a blank line, or why it cannot be read.
+
+    A byte-order mark (an editor's, on the first line) is dropped rather than costing that entry.
+    """
+    import orjson
+
+    if len(line) > MAX_LINE_BYTES:
+        return f"line of {len(line)} bytes is too large for a LogEntry"
+    line = line.strip()
+    if lineno <= 1 and line.startswith(BOM):
+        line = line[len(BOM):].strip()
+    if not line:
+        return None
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        if "recursion" in str(exc).lower():
+            return "nested too deeply"
+        return f"not valid JSON ({str(exc).split(':')[0]})"
+    if not isinstance(value, dict):
+        return f"expected a LogEntry object, found {type(value).__name__}"
+    return value

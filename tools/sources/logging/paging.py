@@ -24,9 +24,10 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from tools.errors import ToolError, UsageError
+from tools.errors import SourceError, ToolError, UsageError
 from tools.records import DataGap, LogRecord
-from tools.sources.logging.entries import normalize_entry
+from tools.sources import deadline
+from tools.sources.logging.entries import Unreadable
 
 PAGE_SIZE = 1000  # the API maximum
 DEFAULT_LIMIT = 1000
@@ -58,8 +59,8 @@ class RateLimiter:
         self._calls: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def acquire(self, key: str) -> float:
-        """Wait until a call is allowed; returns the seconds waited."""
+    def acquire(self, key: str, max_wait: float = float("inf")) -> float | None:
+        """Wait until a call is allowed; returns the seconds waited, or None when that would exceed max_wait."""
         waited = 0.0
         while True:
             with self._lock:
@@ -72,6 +73,8 @@ class RateLimiter:
                     calls.append(now)
                     return waited
                 pause = 60.0 - (now - calls[0])
+            if waited + pause > max_wait:
+                return None
             self._sleep(pause)
             waited += pause
 
@@ -130,6 +133,8 @@ class LogFetch:
         self.truncated = False
         self.data_gaps: list[DataGap] = []
         self.last_timestamp: str | None = None
+        self.budget = deadline.current("cloud_logging")
+        self.unreadable = Unreadable("log entries")
 
     def follow_up(self) -> str:
         """The exact gcloud command that re-runs this query by hand."""
@@ -159,15 +164,22 @@ class LogFetch:
         from requests import exceptions as rexc
 
         last_problem = ""
+        budget = self.budget
         for attempt in range(ATTEMPTS):
             if attempt:
-                _sleep(_backoff(attempt - 1))
-            LIMITER.acquire(self.project_id)
+                budget.wait(_backoff(attempt - 1), lambda seconds: _sleep(seconds))
+            if budget.expired():
+                self._gap(f"{last_problem + '; ' if last_problem else ''}stopped because {budget.reason()}")
+                return None
+            if LIMITER.acquire(self.project_id, max_wait=budget.remaining()) is None:
+                self._gap(f"the per-project quota ({int(_env_float('CROBS_LOGGING_RPM', 55))} list calls a minute) "
+                          f"would need a wait past the source's deadline ({deadline.SOURCE_DEADLINE_ENV})")
+                return None
             self.calls += 1
+            began = time.monotonic()
+            timeout = min(budget.timeout(), _env_float("CROBS_LOGGING_TIMEOUT", budget.timeout()))
             try:
-                return connection.api_request(
-                    method="POST", path="/entries:list", data=body, timeout=_env_float("CROBS_LOGGING_TIMEOUT", 60.0)
-                )
+                return connection.api_request(method="POST", path="/entries:list", data=body, timeout=timeout)
             except gexc.Forbidden as exc:
                 self._gap(
                     f"permission denied reading logs in project {self.project_id} (needs {VIEWER_ROLE}): "
@@ -177,7 +189,7 @@ class LogFetch:
                 )
                 return None
             except gexc.Unauthorized as exc:
-                raise ToolError(
+                raise SourceError(
                     "Cloud Logging rejected the credentials (401): run `gcloud auth application-default login`"
                 ) from exc
             except gexc.NotFound as exc:
@@ -193,13 +205,18 @@ class LogFetch:
             except gexc.GoogleAPICallError as exc:
                 status = _status_of(exc)
                 last_problem = f"Cloud Logging answered {status or 'an error'}: {_one_line(exc)}"
+                budget.failed(time.monotonic() - began)
                 if status not in RETRY_STATUSES:
                     break
-            except (rexc.ConnectionError, rexc.Timeout) as exc:
-                last_problem = f"Cloud Logging unreachable: {type(exc).__name__}"
+            except rexc.Timeout as exc:
+                last_problem = f"Cloud Logging did not answer within {timeout:.3g} s ({type(exc).__name__})"
+                budget.failed(time.monotonic() - began)
             except ValueError as exc:  # a 2xx that is not JSON: a proxy or captive portal answered
                 self._gap(f"Cloud Logging answered with something that is not JSON ({type(exc).__name__})")
                 return None
+            except rexc.RequestException as exc:
+                last_problem = f"Cloud Logging unreachable: {type(exc).__name__}"
+                budget.failed(time.monotonic() - began)
         self._gap(f"{last_problem} (after {ATTEMPTS} attempts with backoff)")
         return None
 
@@ -220,13 +237,28 @@ class LogFetch:
             response = self._call(connection, body)
             if response is None:
                 return
+            raw = response.get("entries") if isinstance(response, dict) else None
+            if not isinstance(raw, list):
+                if raw is not None or not isinstance(response, dict):
+                    self._gap("Cloud Logging answered with a body that is not an entries:list response")
+                    return
+                raw = []
             self._replay_note(response.get("replay"))
-            entries = [e for e in response.get("entries") or [] if isinstance(e, dict)]
+            entries = []
+            for entry in raw:
+                if isinstance(entry, dict):
+                    entries.append(entry)
+                else:
+                    self.unreadable.seen += 1
+                    self.unreadable.add(f"expected a LogEntry object, found {type(entry).__name__}")
             entries = entries[: self.limit - self.fetched]
             self.fetched += len(entries)
             if entries:
                 self.last_timestamp = entries[-1].get("timestamp") or self.last_timestamp
             token = response.get("nextPageToken") or None
+            if token is not None and not isinstance(token, str):
+                self._gap("Cloud Logging answered with a malformed nextPageToken")
+                token = None
             if entries:
                 yield entries
             if not token:
@@ -243,6 +275,7 @@ class LogFetch:
             return
         self.data_gaps.append({
             "source": "cloud_logging",
+            "answered": True,  # the source answered (nothing recorded then): not a failure for the exit code
             "missing_signal": self.subject,
             "why_missing": f"outside the recorded window {start}–{end}: the replayed case holds no entries "
                            "for the queried time, so 0 records says nothing about what happened then",
@@ -251,8 +284,19 @@ class LogFetch:
         })
 
     def records(self) -> Iterator[LogRecord]:
+        """Normalized records; an entry that cannot be read is counted (one data gap), never fatal."""
         for page in self.pages():
-            yield from (normalize_entry(e) for e in page)
+            for entry in page:
+                record = self.unreadable.normalize(entry)
+                if record is not None:
+                    yield record
+        self.note_unreadable()
+
+    def note_unreadable(self) -> None:
+        gap = self.unreadable.gap("cloud_logging", f"{self.subject}: entries that could not be read",
+                                  self.follow_up())
+        if gap is not None and gap not in self.data_gaps:
+            self.data_gaps.append(gap)
 
     def result(self, records: list[LogRecord]) -> dict[str, Any]:
         return {

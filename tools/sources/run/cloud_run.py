@@ -19,6 +19,7 @@ from typing import Any
 
 from tools.errors import InputError, UsageError
 from tools.records import DataGap
+from tools.sources import deadline
 from tools.sources.gcp_clients import run_client
 from tools.sources.run.config import settings, short_name, summarize
 
@@ -29,7 +30,7 @@ _SOURCES = {"service": "cloud_run_service", "revision": "cloud_run_revision", "j
             "execution": "cloud_run_job"}
 
 
-def _retry() -> Any:
+def _retry(limit: float = RETRY_TIMEOUT) -> Any:
     from google.api_core import exceptions, retry
 
     return retry.Retry(
@@ -37,12 +38,28 @@ def _retry() -> Any:
         initial=0.2,
         maximum=1.0,
         multiplier=2.0,
-        timeout=RETRY_TIMEOUT,
+        timeout=limit,
     )
 
 
 def call(method: Callable[..., Any], **kwargs: Any) -> Any:
-    return method(retry=_retry(), timeout=CALL_TIMEOUT, **kwargs)
+    """One Admin API call bounded by the source's budget (tools.sources.deadline), through the
+    library's own `retry=` and `timeout=`; time spent failing is charged to the run's failure budget."""
+    import time
+
+    from google.api_core import exceptions
+
+    budget = deadline.current("cloud_run")
+    if budget.expired():
+        raise exceptions.DeadlineExceeded(f"not called: {budget.reason()}")
+    timeout = min(CALL_TIMEOUT, budget.timeout())
+    began = time.monotonic()
+    try:
+        return method(retry=_retry(max(deadline.MIN_TIMEOUT, min(RETRY_TIMEOUT, budget.remaining()))),
+                      timeout=timeout, **kwargs)
+    except Exception:
+        budget.failed(time.monotonic() - began)
+        raise
 
 
 def to_json(message: Any) -> dict[str, Any]:
@@ -85,6 +102,16 @@ def access_gap(exc: Exception, kind: str, project_id: str, region: str, retry_co
             follow_up=f"gcloud projects add-iam-policy-binding {project_id} --member=user:YOUR_EMAIL "
             f"--role={VIEWER_ROLE} && {retry_command}",
         )
+    from google.protobuf import json_format
+
+    if isinstance(exc, json_format.Error | ValueError):  # a 2xx whose body is not the resource
+        return DataGap(
+            source=source,  # type: ignore[typeddict-item]
+            missing_signal=f"Cloud Run {kind} configuration",
+            why_missing=f"Cloud Run Admin API answered with a malformed body in {project_id}/{region}: "
+            f"{type(exc).__name__}",
+            follow_up=retry_command,
+        )
     if isinstance(exc, exceptions.GoogleAPICallError | exceptions.RetryError | requests.exceptions.RequestException):
         return DataGap(
             source=source,  # type: ignore[typeddict-item]
@@ -96,6 +123,16 @@ def access_gap(exc: Exception, kind: str, project_id: str, region: str, retry_co
 
 
 def _first_line(exc: Exception) -> str:
+    import requests
+
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"the API did not answer in time ({type(exc).__name__})"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        refused = " (connection refused)" if "refused" in str(exc).lower() else ""
+        return f"cannot reach the API: {type(exc).__name__}{refused}"
+    cause = getattr(exc, "cause", None)  # a RetryError: its last answer says why; its own text only "Timeout"
+    if isinstance(cause, Exception):
+        return f"{_first_line(cause)} (still failing when retries stopped: {str(exc).splitlines()[0][:80]})"
     text = str(getattr(exc, "message", None) or exc) or type(exc).__name__
     code = getattr(exc, "code", None)
     prefix = f"{int(code)} " if isinstance(code, int) else ""
@@ -193,13 +230,16 @@ def _list_children(collection: str, parent_kind: str, parent_name: str, limit: i
             found.append(to_json(item))
             if len(found) >= limit:
                 break
-    except exceptions.NotFound as exc:
-        raise not_found_error(parent_kind, parent_name, project_id, region) from exc
     except Exception as exc:
+        if isinstance(exc, exceptions.NotFound) and not found:
+            raise not_found_error(parent_kind, parent_name, project_id, region) from exc
         gap = access_gap(exc, collection[:-1], project_id, region, follow_up)
         if gap is None:
             raise
-        return [], gap
+        if found:  # a failure after the first page keeps what was read
+            gap["why_missing"] += f" (after {len(found)} {collection} were read; those are kept)"
+            found.sort(key=lambda r: r.get("createTime") or "", reverse=True)
+        return found, gap
     found.sort(key=lambda r: r.get("createTime") or "", reverse=True)
     return found, None
 
