@@ -98,8 +98,9 @@ def write_report_files(report: dict[str, Any], out_dir: str) -> dict[str, str]:
     The Markdown is rendered before anything is written, so a report the
     renderer cannot handle leaves the directory untouched.
     """
-    from tools.report.render import render_markdown
+    from tools.report.render import neutral_report, render_markdown
 
+    report = neutral_report(report)  # the JSON holds the same inert text the Markdown shows
     markdown = render_markdown(report)
     body = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
     paths = {"json": str(Path(out_dir) / "report.json"), "markdown": str(Path(out_dir) / "report.md")}
