@@ -32,7 +32,28 @@ def load_case(case_dir: str | Path) -> dict[str, Any]:
         if not isinstance(data.get(key), dict):
             raise InputError(f"{meta_path}: missing `{key}:` mapping")
     data["dir"] = str(path.resolve())
+    _check_repo(data, meta_path)
     return data
+
+
+def _check_repo(data: dict[str, Any], meta_path: Path) -> None:
+    """`repo:` is a relative path inside the case directory: a shared case must not make us read ../../etc.
+
+    A repository elsewhere is given on the command line (--repo), where the user sees what is scanned.
+    """
+    repo = data.get("repo")
+    if repo is None or repo == "":
+        return
+    if not isinstance(repo, str):
+        raise InputError(f"{meta_path}: `repo:` must be a path inside the case directory, not {type(repo).__name__}")
+    case_dir = Path(data["dir"])
+    try:
+        inside = (case_dir / repo).resolve().is_relative_to(case_dir)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise InputError(f"{meta_path}: `repo: {repo}` is not a usable path: {exc}") from exc
+    if not inside:
+        raise InputError(f"{meta_path}: `repo: {repo}` points outside the case directory; "
+                         "give the repository with --repo PATH instead")
 
 
 def case_repo(case: dict[str, Any]) -> Path | None:

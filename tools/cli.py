@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from tools.errors import ToolError
+from tools.errors import OneLineArgumentParser, ToolError
 from tools.registry import Command, Tool, load_commands, load_tools
 
 _TYPES = {"string": str, "integer": int, "number": float}
@@ -97,7 +97,7 @@ def _add_schema_arguments(parser: argparse.ArgumentParser, tool: Tool) -> None:
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Tool | Command]]:
-    parser = argparse.ArgumentParser(
+    parser = OneLineArgumentParser(
         prog="crobs", description="Investigate Google Cloud Run incidents (cloud-run-observability)."
     )
     subparsers = parser.add_subparsers(dest="_command", metavar="COMMAND")
@@ -162,26 +162,74 @@ def run(argv: list[str]) -> int:
     return 0
 
 
+class _TerminalSafe:
+    """stdout/stderr as main hands them to tools: escape sequences, controls and bidi overrides removed.
+
+    Tools print text from logs, cards and repositories; `ESC [ 2 J` or U+202E in
+    a log line must not clear the screen or reorder what the user reads.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from tools.safety.markdown import strip_terminal
+
+        self._stream.write(strip_terminal(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if sys.stdout is None or getattr(sys.stdout, "closed", False):  # `crobs ... >&-`
+        if sys.stderr is not None:
+            print("crobs: error: standard output is closed; redirect it (e.g. > /dev/null) instead",
+                  file=sys.stderr)
+        return 2
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _TerminalSafe(sys.stdout), _TerminalSafe(sys.stderr)
+    try:
+        code = _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+    return code
+
+
+def _main(argv: list[str]) -> int:
     try:
         code = run(argv)
     except ToolError as exc:
-        print(f"crobs: error: {exc}", file=sys.stderr)
+        print(f"crobs: error: {' '.join(str(exc).split())}", file=sys.stderr)
         code = exc.exit_code
     except KeyboardInterrupt:
         print("crobs: interrupted", file=sys.stderr)
         code = 130
     except BrokenPipeError:
-        code = 0
+        _silence_stdout()
+        return 0
     except Exception as exc:  # noqa: BLE001 - the user gets one line, not a traceback
         if os.environ.get("CROBS_DEBUG"):
             raise
-        print(f"crobs: internal error: {type(exc).__name__}: {exc} (set CROBS_DEBUG=1 for a traceback)",
-              file=sys.stderr)
+        print(f"crobs: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+              "(set CROBS_DEBUG=1 for a traceback)", file=sys.stderr)
         code = 1
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader (`| head`) left: what it did not read is not an error
+        _silence_stdout()
     return code
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

@@ -94,6 +94,11 @@ def investigate(
     trello = trello or case.get("trello")
     profile = profile or case.get("profile")
     gaps: list[dict[str, Any]] = []
+    if out:  # a bad --out is a usage error now, not a lost report after every source was read
+        from tools.safety.atomic import check_output
+
+        for file_name in ("report.json", "report.md"):
+            check_output(Path(out) / file_name)
 
     with replay_env(replay):
         gcp = collect_gcp(target, start_s, end_s, progress, gaps)

@@ -34,7 +34,10 @@ def parse_duration(value: str) -> timedelta:
     match = _DURATION.match(value or "")
     if not match:
         raise UsageError(f"duration {value!r} is not of the form 30m, 1h, 2d")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    except OverflowError as exc:  # `--since 99999999999999999999s`: one line, not an internal error
+        raise UsageError(f"duration {value!r} is too long; the maximum window is {MAX_WINDOW.days} days") from exc
 
 
 def parse_window(
@@ -50,7 +53,10 @@ def parse_window(
         if start:
             raise UsageError("give either --since or --start/--end, not both")
         end_dt = parse_time(end, "end") if end else now
-        start_dt = end_dt - parse_duration(since)
+        try:
+            start_dt = end_dt - parse_duration(since)
+        except OverflowError as exc:  # a duration timedelta holds but a date cannot go back that far
+            raise UsageError(f"duration {since!r} is too long; the maximum window is {MAX_WINDOW.days} days") from exc
     else:
         if not start:
             raise UsageError("a window needs a start (or --since)")

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from tools.errors import UsageError
+from tools.errors import OneLineArgumentParser, UsageError
 from tools.records import DataGap
 from tools.timewindow import format_time, parse_window
 
@@ -166,7 +166,7 @@ def case_yaml(ctx: RecordContext, case_id: str, title: str, lang: str) -> str:
 
 def main(argv: list[str]) -> int:
     registry = build_registry()
-    parser = argparse.ArgumentParser(prog="crobs record", description=__doc__.split("\n\n")[0])
+    parser = OneLineArgumentParser(prog="crobs record", description=__doc__.split("\n\n")[0])
     parser.add_argument("--project-id", required=True)
     parser.add_argument("--region")
     parser.add_argument("--target-type", required=True, choices=["service", "job"])
