@@ -127,10 +127,11 @@ def test_report_files_of_any_bytes_load_or_give_one_input_error(tmp_path, data, 
         assert str(exc).strip()  # the CLI prints it as one line (tools/cli.py joins its lines)
 
 
-CARD_REFS = st.one_of(st.text(max_size=60),
-                      st.builds(lambda a, b: f"https://trello.com/c/{a}/{b}", st.text(max_size=12), st.text(max_size=12)),
-                      st.sampled_from(["https://trello.com/b/abc", "Xvlu1U1f", "a" * 24, "trello.com/c/Xvlu1U1f#comment-"
-                                       + "f" * 24, "https://trello.com/c/", "https://trello.com/c/%00%00"]))
+CARD_REFS = st.one_of(
+    st.text(max_size=60),
+    st.builds(lambda a, b: f"https://trello.com/c/{a}/{b}", st.text(max_size=12), st.text(max_size=12)),
+    st.sampled_from(["https://trello.com/b/abc", "Xvlu1U1f", "a" * 24, "trello.com/c/Xvlu1U1f#comment-" + "f" * 24,
+                     "https://trello.com/c/", "https://trello.com/c/%00%00"]))
 
 
 @FAST
@@ -162,7 +163,7 @@ def _argv(draw):
     argv = tool.command.split()
     props = tool.input_schema.get("properties", {})
     positional = tool.cli.get("positional", [])
-    for name in positional:
+    for _name in positional:
         if draw(st.booleans()):
             argv.append(draw(_VALUES))
     flags = [n for n in props if n not in positional]
