@@ -125,3 +125,31 @@ def test_helpers_are_idempotent_and_keep_code_spans():
     assert inline_markdown("\\<already> and \\\\<live>") == "\\<already> and \\\\\\<live>"
     assert one_line("a\nb\r\n\tc\u2028d \x1b[1;31mred\x1b[0m") == "a b   c d red"
     assert strip_terminal("ok\u202eevil\u2066x\x07\x1b[2Jy\n") == "okevilxy\n"
+
+
+def test_a_hostile_card_cannot_break_or_weaponise_the_investigation_report(tmp_path, capsys):
+    """End to end, as issue 16 tried it: card text with `\\|`, <script>, an image beacon, ESC [ 2 J and U+202E."""
+    import shutil
+
+    from tools.cli import main
+
+    case = tmp_path / "case"
+    shutil.copytree(ROOT / "evals" / "cases" / "sitebookify-sample", case)
+    card_file = next((case / "trello" / "cards").glob("*.json"))
+    card = json.loads(card_file.read_text(encoding="utf-8"))
+    hostile = " x \\| y | <script>alert(1)</script> ![x](https://e.example/?leak=1) \x1b[2J \u202eevil"
+    card["name"] += hostile
+    card["desc"] = card["desc"].replace("\n", hostile + "\n", 1)
+    card_file.write_text(json.dumps(card, ensure_ascii=False), encoding="utf-8")
+    assert main(["investigate", "--replay", str(case), "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr()
+    markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    stored = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert "\\<script>alert(1)\\</script>" in markdown  # the card text is there, inert
+    for text in (markdown, printed.out, printed.err, json.dumps(stored, ensure_ascii=False)):
+        assert "\x1b" not in text and "\u202e" not in text
+    html = _HTML.render(markdown)
+    assert "<script" not in html and "<img" not in html and "href" not in html
+    parsed = parse_markdown(markdown)
+    assert parsed == {key: stored[key] for key in parsed}  # report.md and report.json say the same
+    assert main(["validate", str(tmp_path / "out" / "report.md")]) == 0
