@@ -51,6 +51,8 @@ CASES = [
     ("render-out-device", lambda t: ["render", str(SAMPLE), "--out", os.devnull], "is a character device"),
     ("investigate-out-is-a-file", lambda t: ["investigate", "--replay", str(CASE), "--out", str(SAMPLE)],
      "is a file, not a directory"),
+    ("investigate-emit-alerts-at-a-file", lambda t: ["investigate", "--replay", str(CASE), "--out", str(t / "o"),
+                                                     "--emit-alerts", str(SAMPLE)], "is not a directory"),
     ("eval-json-directory", lambda t: ["eval", "--cases", str(CASE), "--json", str(t)], "is a directory"),
     ("eval-binary-thresholds", lambda t: ["eval", "--cases", str(CASE), "--thresholds", _binary(t)],
      "cannot read thresholds"),

@@ -99,6 +99,8 @@ def investigate(
 
         for file_name in ("report.json", "report.md"):
             check_output(Path(out) / file_name)
+    if emit_alerts and Path(emit_alerts).exists() and not Path(emit_alerts).is_dir():
+        raise UsageError(f"--emit-alerts {emit_alerts}: exists and is not a directory")
 
     with replay_env(replay):
         gcp = collect_gcp(target, start_s, end_s, progress, gaps)
