@@ -70,6 +70,8 @@ CASES = [
     ("replay-port-99999", lambda t: ["replay", str(CASE), "--port", "99999"], "not a port number"),
     ("case-repo-integer", lambda t: ["investigate", "--replay", _case(t, "repo: 5"), "--out", str(t / "o")],
      "must be a path inside the case directory"),
+    ("case-target-is-a-list", lambda t: ["investigate", "--replay", _case(t, "id: [1, 2]"), "--out", str(t / "o")],
+     "must be a single value"),
     ("case-repo-outside", lambda t: ["investigate", "--replay", _case(t, "repo: ../../../etc"),
                                      "--out", str(t / "o")], "points outside the case directory"),
     ("missing-required-flags", lambda t: ["fetch-logs", "--project-id", "p"], "required"),

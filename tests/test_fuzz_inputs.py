@@ -80,7 +80,10 @@ def test_case_loader_gives_a_case_or_one_input_error(tmp_path_factory, data):
     except ToolError as exc:
         assert str(exc).strip()  # the CLI prints it as one line (tools/cli.py joins its lines)
         return
-    assert isinstance(load_case(case)["target"], dict)
+    loaded = load_case(case)
+    assert isinstance(loaded["target"], dict)
+    named = [loaded["target"].get(k) for k in ("project_id", "region", "target_type", "target_name")]
+    assert not any(isinstance(v, dict | list) for v in named)  # later stages take them as names
     if defaults["repo"]:  # a repo the case names is always inside it
         assert Path(defaults["repo"]).resolve().is_relative_to(case.resolve())
 

@@ -33,7 +33,20 @@ def load_case(case_dir: str | Path) -> dict[str, Any]:
             raise InputError(f"{meta_path}: missing `{key}:` mapping")
     data["dir"] = str(path.resolve())
     _check_repo(data, meta_path)
+    _check_scalars(data, meta_path)
     return data
+
+
+def _check_scalars(data: dict[str, Any], meta_path: Path) -> None:
+    """Names and settings are single values: `project_id: [x]` is a one-line error, not a crash later on."""
+    fields = [("target", key, data["target"].get(key)) for key in ("project_id", "region", "target_type",
+                                                                  "target_name")]
+    fields += [("window", key, data["window"].get(key)) for key in ("start", "end")]
+    fields += [(None, key, data.get(key)) for key in ("trello_card", "profile", "lang", "id")]
+    for parent, key, value in fields:
+        if isinstance(value, dict | list | set | tuple | bytes):
+            where = f"{parent}.{key}" if parent else key
+            raise InputError(f"{meta_path}: `{where}:` must be a single value, not a {type(value).__name__}")
 
 
 def _check_repo(data: dict[str, Any], meta_path: Path) -> None:
