@@ -78,6 +78,8 @@ CASES = [
     ("unknown-command", lambda t: ["no-such-command"], "invalid choice"),
     ("bad-integer", lambda t: ["eval", "--runs", "many"], "invalid int value"),
     ("parse-binary-file", lambda t: ["parse", _binary(t)], "binary file"),
+    ("file-name-too-long", lambda t: ["validate", "(" * 300], "File name too long"),
+    ("repo-name-too-long", lambda t: ["scan-deploy-config", "a" * 300], "File name too long"),
     ("validate-missing-file", lambda t: ["validate", str(t / "nope.json")], "no such file"),
 ]
 

@@ -213,6 +213,10 @@ def _main(argv: list[str]) -> int:
     except Exception as exc:  # noqa: BLE001 - the user gets one line, not a traceback
         if os.environ.get("CROBS_DEBUG"):
             raise
+        if isinstance(exc, OSError) and exc.filename is not None:
+            # a file the user named cannot be used (name too long, permission, I/O error): their input, one line
+            print(f"crobs: error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
         print(f"crobs: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
               "(set CROBS_DEBUG=1 for a traceback)", file=sys.stderr)
         code = 1
