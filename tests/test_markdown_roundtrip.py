@@ -153,3 +153,23 @@ def test_a_hostile_card_cannot_break_or_weaponise_the_investigation_report(tmp_p
     parsed = parse_markdown(markdown)
     assert parsed == {key: stored[key] for key in parsed}  # report.md and report.json say the same
     assert main(["validate", str(tmp_path / "out" / "report.md")]) == 0
+
+
+def test_the_trello_comment_quotes_hostile_text_inertly(tmp_path):
+    """The card comment clips fields; a cut through a fenced URL must not leave it live (Trello linkifies)."""
+    from tools.safety.markdown import split_code_spans
+    from tools.sinks.trello_attach import load_and_render, summary_comment
+
+    report = parse_markdown((ROOT / "tests" / "fixtures" / "sample-run-sitebookify.md").read_text(encoding="utf-8"))
+    url = "https://e.example/" + "a" * 300 + "?leak=1"
+    report["root_cause_candidates"][0]["title"] = "<script>x</script> ![i](" + url + ") " + "w " * 200 + "end"
+    report["root_cause_candidates"][0]["rationale"] = "see " + url
+    source = tmp_path / "report.json"
+    source.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    loaded, _ = load_and_render(str(source))
+    comment = summary_comment(loaded, "incident-report.md", "0" * 16)
+    html = _HTML.render(comment)
+    assert "<script" not in html and "<img" not in html and "href" not in html
+    for line in comment.splitlines():
+        plain = "".join(part for is_code, part in split_code_spans(line) if not is_code)
+        assert "https://" not in plain, line  # every URL sits in a code span
