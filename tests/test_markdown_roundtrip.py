@@ -40,8 +40,7 @@ INTS = st.lists(st.integers(1, 999), max_size=3)
 REPORTS = st.fixed_dictionaries({
     "title": TEXT, "generated_at": TEXT, "profile": MAYBE, "related_task": MAYBE,
     "incident_summary": st.fixed_dictionaries(
-        {"target": st.fixed_dictionaries({"project_id": MAYBE, "region": MAYBE,
-                                          "target_type": st.sampled_from([None, "service", "job"]),
+        {"target": st.fixed_dictionaries({"project_id": MAYBE, "region": MAYBE, "target_type": MAYBE,
                                           "target_name": MAYBE}),
          "window": st.fixed_dictionaries({"start": TEXT, "end": TEXT}, optional={"note": TEXT}),
          "user_visible_impact": TEXT, "current_status": TEXT},
