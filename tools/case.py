@@ -65,8 +65,8 @@ def _check_repo(data: dict[str, Any], meta_path: Path) -> None:
     except (OSError, ValueError, RuntimeError) as exc:
         raise InputError(f"{meta_path}: `repo: {repo}` is not a usable path: {exc}") from exc
     if not inside:
-        raise InputError(f"{meta_path}: `repo: {repo}` points outside the case directory; "
-                         "give the repository with --repo PATH instead")
+        raise InputError(f"{meta_path}: `repo: {repo}` points outside the case directory; a case names only a "
+                         "repository inside it (move it there, or drop `repo:` and pass --repo PATH)")
 
 
 def case_repo(case: dict[str, Any]) -> Path | None:
