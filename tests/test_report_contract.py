@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tools.errors import InputError
 from tools.paths import ROOT
 from tools.report.parse import parse_markdown
-from tools.report.render import render_markdown
+from tools.report.render import neutral_report, render_markdown
 from tools.report.validate import root_cause_labels, validate
 
 SEED = (Path(__file__).parent / "fixtures" / "sample-run-sitebookify.md").read_text(encoding="utf-8")
@@ -263,7 +263,7 @@ def test_any_single_line_prose_round_trips(signal, title, action, rationale, gap
     report["data_gaps"][0]["why_missing"] = gap
     report["incident_summary"]["window"]["note"] = note
     assert validate(report) == []
-    assert parse_markdown(render_markdown(report)) == report
+    assert parse_markdown(render_markdown(report)) == neutral_report(report)  # `<div>` comes back as `\<div>`
 
 
 @pytest.mark.parametrize("title", ["- foo", "# foo", "> quote", "2. two", "3) three", "<div>x</div>", "```x", "+ x",
@@ -274,8 +274,9 @@ def test_titles_that_look_like_blocks_stay_titles(seed_report, title):
     report["fix_plan"]["immediate"][1]["action"] = title
     report["title"] = title + " #"
     text = render_markdown(report)
-    assert text.startswith(f"# {title} \\#\n")
-    assert parse_markdown(text) == report
+    shown = neutral_report(report)["title"][:-1]
+    assert text.startswith(f"# {shown}\\#\n")
+    assert parse_markdown(text) == neutral_report(report)
 
 
 def _fix(line):
@@ -324,7 +325,7 @@ def test_any_schema_shaped_report_round_trips(report):
     assert [e for e in validate(report) if "does not exist" not in e["message"] and "evidence id" not in
             e["message"] and "cites no evidence" not in e["message"] and "cited twice" not in e["message"]] == []
     text = render_markdown(report)
-    assert parse_markdown(text) == report
+    assert parse_markdown(text) == neutral_report(report)
     assert render_markdown(parse_markdown(text)) == text
 
 

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from tools.errors import ToolError
+from tools.errors import OneLineArgumentParser, ToolError
 from tools.registry import Command, Tool, load_commands, load_tools
 from tools.safety.mask import mask_text, mask_value
 
@@ -100,7 +100,7 @@ def _add_schema_arguments(parser: argparse.ArgumentParser, tool: Tool) -> None:
                              "most relevant rows, the exact call for the rest)")
 
 
-class _MaskingParser(argparse.ArgumentParser):
+class _MaskingParser(OneLineArgumentParser):
     """argparse quotes the offending value in its usage errors: a mistyped card URL may carry a token."""
 
     def error(self, message: str) -> NoReturn:
@@ -198,27 +198,78 @@ def _source_failure(data_key: str | None, result: Any) -> int:
     return 1
 
 
+class _TerminalSafe:
+    """stdout/stderr as main hands them to tools: escape sequences, controls and bidi overrides removed.
+
+    Tools print text from logs, cards and repositories; `ESC [ 2 J` or U+202E in
+    a log line must not clear the screen or reorder what the user reads.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from tools.safety.markdown import strip_terminal
+
+        self._stream.write(strip_terminal(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if sys.stdout is None or getattr(sys.stdout, "closed", False):  # `crobs ... >&-`
+        if sys.stderr is not None:
+            print("crobs: error: standard output is closed; redirect it (e.g. > /dev/null) instead",
+                  file=sys.stderr)
+        return 2
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _TerminalSafe(sys.stdout), _TerminalSafe(sys.stderr)
+    try:
+        code = _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+    return code
+
+
+def _main(argv: list[str]) -> int:
     try:
         code = run(argv)
     except ToolError as exc:
-        print(f"crobs: error: {mask_text(str(exc))}", file=sys.stderr)
+        print(f"crobs: error: {' '.join(mask_text(str(exc)).split())}", file=sys.stderr)
         code = exc.exit_code
     except KeyboardInterrupt:
         print("crobs: interrupted", file=sys.stderr)
         code = 130
     except BrokenPipeError:
-        code = 0
+        _silence_stdout()
+        return 0
     except Exception as exc:  # noqa: BLE001 - the user gets one line, not a traceback
         if os.environ.get("CROBS_DEBUG"):
             raise
-        print(f"crobs: internal error: {type(exc).__name__}: {mask_text(str(exc))} "
-              "(set CROBS_DEBUG=1 for a traceback)",
-              file=sys.stderr)
+        if isinstance(exc, OSError) and exc.filename is not None:
+            # a file the user named cannot be used (name too long, permission, I/O error): their input, one line
+            print(f"crobs: error: {mask_text(str(exc.filename))}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        print(f"crobs: internal error: {type(exc).__name__}: {' '.join(mask_text(str(exc)).split())} "
+              "(set CROBS_DEBUG=1 for a traceback)", file=sys.stderr)
         code = 1
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader (`| head`) left: what it did not read is not an error
+        _silence_stdout()
     return code
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

@@ -113,6 +113,13 @@ def investigate(
     profile = profile or case.get("profile")
     gaps: list[dict[str, Any]] = []
     limits = _limits(request_timeout, source_deadline, failure_budget, repo_deadline)
+    if out:  # a bad --out is a usage error now, not a lost report after every source was read
+        from tools.safety.atomic import check_output
+
+        for file_name in ("report.json", "report.md"):
+            check_output(Path(out) / file_name)
+    if emit_alerts and Path(emit_alerts).exists() and not Path(emit_alerts).is_dir():
+        raise UsageError(f"--emit-alerts {emit_alerts}: exists and is not a directory")
 
     with replay_env(replay), deadline.limits(**limits), deadline.run_budget():
         gcp = collect_gcp(target, start_s, end_s, progress, gaps)

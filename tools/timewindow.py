@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from tools.errors import UsageError
 
 MAX_WINDOW = timedelta(days=7)
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -34,7 +36,10 @@ def parse_duration(value: str) -> timedelta:
     match = _DURATION.match(value or "")
     if not match:
         raise UsageError(f"duration {value!r} is not of the form 30m, 1h, 2d")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    except OverflowError as exc:  # `--since 99999999999999999999s`: one line, not an internal error
+        raise UsageError(f"duration {value!r} is too long; the maximum window is {MAX_WINDOW.days} days") from exc
 
 
 def parse_window(
@@ -50,12 +55,18 @@ def parse_window(
         if start:
             raise UsageError("give either --since or --start/--end, not both")
         end_dt = parse_time(end, "end") if end else now
-        start_dt = end_dt - parse_duration(since)
+        try:
+            start_dt = end_dt - parse_duration(since)
+        except OverflowError as exc:  # a duration timedelta holds but a date cannot go back that far
+            raise UsageError(f"duration {since!r} is too long; the maximum window is {MAX_WINDOW.days} days") from exc
     else:
         if not start:
             raise UsageError("a window needs a start (or --since)")
         start_dt = parse_time(start, "start")
         end_dt = parse_time(end, "end") if end else now
+    if start_dt < EARLIEST or end_dt > LATEST:  # no log is older; and the sources pad windows by hours or days
+        raise UsageError(f"window {format_time(start_dt)} to {format_time(end_dt)} is outside "
+                         f"{format_time(EARLIEST)} to {format_time(LATEST)}")
     if end_dt <= start_dt:
         raise UsageError(f"window end {format_time(end_dt)} is not after start {format_time(start_dt)}")
     if end_dt - start_dt > max_window:
@@ -66,9 +77,10 @@ def parse_window(
 def format_time(value: datetime) -> str:
     """RFC 3339 UTC with Z, milliseconds only when present."""
     value = value.astimezone(UTC)
+    text = f"{value.year:04d}-" + value.strftime("%m-%dT%H:%M:%S")  # strftime's %Y gives year 1 as "1"
     if value.microsecond:
-        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return text + f".{value.microsecond // 1000:03d}Z"
+    return text + "Z"
 
 
 # deploys and revision changes count from this long before the window: a rollout just before the

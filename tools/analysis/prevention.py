@@ -13,9 +13,7 @@ as-is.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ import yaml
 
 from tools.errors import InputError, UsageError
 from tools.paths import DATA
+from tools.safety.atomic import write_atomic
 
 PREVENTION_PATH = DATA / "prevention.yaml"
 LANGS = ("en", "ja")
@@ -240,14 +239,7 @@ def alert_artifacts(labels: list[str], target: dict[str, Any]) -> dict[str, list
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)  # temp file + os.replace, regular files only, mode kept (tools/safety/atomic.py)
 
 
 def emit_alerts(labels: list[str], target: dict[str, Any], out_dir: str | Path) -> list[str]:

@@ -8,7 +8,6 @@ depends on nothing but the case directories it is given.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -21,9 +20,10 @@ from typing import Any
 import yaml
 
 from tools.case import load_case
-from tools.errors import InputError, UsageError
+from tools.errors import InputError, OneLineArgumentParser, UsageError
 from tools.evaluation.score import CHECKS, score_report, summarize
 from tools.paths import ROOT
+from tools.safety.atomic import check_output, write_atomic
 
 DEFAULT_CASES = ROOT / "evals" / "cases"
 THRESHOLDS = ROOT / "evals" / "thresholds.yaml"
@@ -244,13 +244,18 @@ def set_thresholds(thresholds: dict[str, Any], name: str) -> dict[str, Any]:
 
 def load_thresholds(path: Path) -> dict[str, Any]:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: cannot read thresholds: not UTF-8 text (byte {exc.start})") from exc
     except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: cannot read thresholds: {exc}") from exc
+        raise InputError(f"{path}: cannot read thresholds: {str(exc).splitlines()[0]}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: thresholds must be a YAML mapping (minimum:, maximum:, real:, ...)")
+    return data
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="crobs eval", description=__doc__.splitlines()[0])
+    parser = OneLineArgumentParser(prog="crobs eval", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", nargs="+", type=Path, default=[DEFAULT_CASES], help="case dirs or parents")
     parser.add_argument("--json", dest="json_out", type=Path, help="also write results as JSON here")
     parser.add_argument("--markdown", dest="markdown_out", type=Path,
@@ -261,6 +266,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--thresholds", type=Path, default=THRESHOLDS)
     args = parser.parse_args(argv)
     llm = None
+    for out in (args.json_out, args.markdown_out):
+        if out is not None:
+            check_output(out)  # refuse a directory, link or pipe now, not after every case has run
+    thresholds = load_thresholds(args.thresholds) if args.thresholds.is_file() else {}
     if args.mode == "llm":
         if not (os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")):
             print("crobs eval: LLM mode skipped: ANTHROPIC_API_KEY is not set", file=sys.stderr)
@@ -282,20 +291,19 @@ def main(argv: list[str]) -> int:
     print(format_table(results))
     if llm:
         print(llm_summary(results))
-    thresholds = load_thresholds(args.thresholds) if args.thresholds.is_file() else {}
     problems = []
     for name, summary in sets.items():
         prefix = "" if len(sets) == 1 else f"{name}: "
         problems.extend(prefix + p for p in below_thresholds(summary, set_thresholds(thresholds, name)))
     if args.json_out:
         body = {"summary": summarize(results), "sets": sets, "cases": results, "below_thresholds": problems}
-        args.json_out.write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_atomic(args.json_out, json.dumps(body, ensure_ascii=False, indent=2))
     if args.markdown_out:
         parts = []
         for name, members in split_sets(results).items():
             parts += [f"## {SET_TITLES[name]}", "", markdown_table(members), "",
                       f"Summary: {format_summary(sets[name])}", ""]
-        args.markdown_out.write_text("\n".join(parts), encoding="utf-8")
+        write_atomic(args.markdown_out, "\n".join(parts))
     for problem in problems:
         print(f"crobs eval: {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -6,13 +6,24 @@ import argparse
 import sys
 
 from tools.case import load_case
-from tools.errors import ToolError
+from tools.errors import OneLineArgumentParser, ToolError
+
+
+def _port(text: str) -> int:
+    """A TCP port (0 picks a free one); anything else is argparse's one-line usage error, not OverflowError."""
+    try:
+        port = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from exc
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0-65535)")
+    return port
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="crobs replay", description=__doc__)
+    parser = OneLineArgumentParser(prog="crobs replay", description=__doc__)
     parser.add_argument("case_dir")
-    parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument("--port", type=_port, default=8123)
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)
     load_case(args.case_dir)

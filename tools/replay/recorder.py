@@ -27,8 +27,9 @@ from typing import Any
 
 import yaml
 
-from tools.errors import UsageError
+from tools.errors import OneLineArgumentParser, UsageError
 from tools.records import DataGap
+from tools.safety.atomic import write_atomic
 from tools.timewindow import format_time, parse_window
 
 # Optional capture plugins, imported when present (later issues add theirs).
@@ -166,7 +167,7 @@ def case_yaml(ctx: RecordContext, case_id: str, title: str, lang: str) -> str:
 
 def main(argv: list[str]) -> int:
     registry = build_registry()
-    parser = argparse.ArgumentParser(prog="crobs record", description=__doc__.split("\n\n")[0])
+    parser = OneLineArgumentParser(prog="crobs record", description=__doc__.split("\n\n")[0])
     parser.add_argument("--project-id", required=True)
     parser.add_argument("--region")
     parser.add_argument("--target-type", required=True, choices=["service", "job"])
@@ -198,7 +199,7 @@ def main(argv: list[str]) -> int:
     summaries = {name: registry.capturers[name](ctx) for name in args.sources}
     case_id = args.case_id or _case_id(f"{args.target_name}-{start:%Y%m%d-%H%M}")
     title = args.title or f"{args.target_type} {args.target_name} {format_time(start)} to {format_time(end)}"
-    (out / "case.yaml").write_text(case_yaml(ctx, case_id, title, args.lang), encoding="utf-8")
+    write_atomic(out / "case.yaml", case_yaml(ctx, case_id, title, args.lang))
     for name, summary in summaries.items():
         files = ", ".join(summary.get("files", [])) or "nothing"
         extra = " (truncated at --limit)" if summary.get("truncated") else ""

@@ -364,7 +364,9 @@ def build_report(*, target: dict[str, Any], start: datetime, end: datetime, item
         },
     }
     _check(report)
-    return report
+    from tools.report.render import neutral_report  # text from logs, cards and repos loses HTML, links, controls
+
+    return neutral_report(report)
 
 
 def _check(report: dict[str, Any]) -> None:

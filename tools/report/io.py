@@ -10,12 +10,11 @@ reader never sees half a report.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from tools.errors import InputError
+from tools.safety.atomic import write_atomic
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024  # a real report is tens of KB; anything this big is the wrong file
 
@@ -76,20 +75,11 @@ def load_report(path: str) -> dict[str, Any]:
 
 
 def write_text_atomic(path: str, text: str) -> None:
-    """Write `text` to `path` so readers see the old file or the new one, never half of it."""
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write `text` to `path` so readers see the old file or the new one, never half of it.
+
+    Regular files only, keeping an existing file's mode (tools/safety/atomic.py).
+    """
+    write_atomic(path, text)
 
 
 def write_report_files(report: dict[str, Any], out_dir: str) -> dict[str, str]:
@@ -99,10 +89,12 @@ def write_report_files(report: dict[str, Any], out_dir: str) -> dict[str, str]:
     renderer cannot handle leaves the directory untouched. Both files pass
     the one masking step (tools.safety.mask) first.
     """
-    from tools.report.render import render_markdown
+    from tools.report.render import neutral_report, render_markdown
     from tools.safety.mask import mask_text, mask_value
 
-    report = mask_value(report)  # masked before rendering: escaping or cutting must not hide a secret's shape
+    # masked before rendering: escaping or cutting must not hide a secret's shape; then made inert, so the
+    # JSON holds the same text the Markdown shows
+    report = neutral_report(mask_value(report))
     markdown = mask_text(render_markdown(report))
     body = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
     paths = {"json": str(Path(out_dir) / "report.json"), "markdown": str(Path(out_dir) / "report.md")}

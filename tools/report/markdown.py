@@ -8,10 +8,15 @@ markdown-it's tree, and how a problem names the line it is on.
 
 from __future__ import annotations
 
+from functools import cache
+
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from tools.errors import InputError
+
+# what markdown-it trims from a table line (CommonMark's whitespace plus U+2000-U+200A, U+2028, U+2029)
+_MD_TRIM = "\t\n\x0b\x0c\r \xa0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029"
 
 
 class MarkdownReader:
@@ -94,6 +99,7 @@ class MarkdownReader:
         return nodes
 
 
+@cache
 def markdown_parser() -> MarkdownIt:
     """CommonMark plus GFM tables: the dialect the renderer writes and any viewer shows."""
     return MarkdownIt("commonmark").enable("table")
@@ -129,25 +135,25 @@ def inline_source(node: SyntaxTreeNode) -> str:
 
 
 def count_cells(line: str) -> int:
-    """Cells written on a table row's line (GFM rules: unescaped pipes split, edge pipes optional).
+    """Cells written on a table row's line, split exactly as markdown-it splits them.
 
     markdown-it pads short rows and drops extra cells silently; a report row
     that lost a cell must fail instead of shifting its values into the wrong
-    columns.
+    columns. A pipe right after any backslash is escaped (markdown-it does not
+    pair backslashes here), and an empty first or last piece is the edge pipe.
     """
-    text = line.strip()
     cells, current, escaped = [], [], False
-    for char in text:
+    for char in line.strip(_MD_TRIM):
         if char == "|" and not escaped:
             cells.append("".join(current))
             current = []
         else:
             current.append(char)
-        escaped = char == "\\" and not escaped
+        escaped = char == "\\"
     cells.append("".join(current))
-    if text.startswith("|"):
+    if cells and cells[0] == "":
         cells = cells[1:]
-    if text.endswith("|") and not text.endswith("\\|"):
+    if cells and cells[-1] == "":
         cells = cells[:-1]
     return len(cells)
 

@@ -46,7 +46,7 @@ class _Parser(ReportSections):
                 sections.append((node, []))
             else:
                 sections[-1][1].append(node)
-        self.header(sections[0][1], report)
+        self.header(sections[0][1], report, lines)
         handlers = {
             SECTION_SUMMARY: lambda h, n: self.summary(h, n, report),
             SECTION_EVIDENCE: lambda h, n: self.evidence(h, n, lines, report),

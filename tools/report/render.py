@@ -3,7 +3,10 @@
 The layout is the contract readers already know (the user's own sample), so
 headings, field labels, table columns, list nesting and back-quoted refs are
 fixed here and nowhere else; tools/report/parse.py reads exactly this layout
-back. Prose fields are Markdown inline text and are written as they are.
+back. Prose fields are Markdown inline text and are written as they are,
+after `neutral_report`: text from logs, cards and repositories must not
+bring raw HTML, images, live links, control or bidi characters into the
+report, nor break its layout (see tools/safety/markdown.py).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+
+from tools.safety.markdown import inline_markdown, one_line
 
 UNKNOWN = "<unknown>"
 NONE = "<none>"
@@ -41,7 +46,8 @@ def code(value: str) -> str:
 
 
 _LIST_NUMBER = re.compile(r"^(\d+)([.)])")
-BLOCK_STARTERS = "\\-+*#>`~<_="
+# no `<`: neutral_report already wrote a leading `<` as `\\<`, and a second backslash would free it
+BLOCK_STARTERS = "\\-+*#>`~_=["
 
 
 @cache
@@ -75,8 +81,13 @@ def _heading(text: str) -> str:
 
 
 def _cell(value: Any) -> str:
-    """A table cell: one line, pipes escaped so they do not split the row."""
-    return " ".join(str(value).split("\n")).replace("|", "\\|")
+    """A table cell: every pipe escaped, so it does not split the row.
+
+    GFM (and markdown-it) take a pipe after any backslash as escaped and drop
+    that one backslash, so `\\|` escapes a pipe that follows a backslash too and
+    the cell reads back exactly as `value` (neutral_report made it one line).
+    """
+    return str(value).replace("|", "\\|")
 
 
 def _with_note(value: str, note: str | None) -> str:
@@ -191,7 +202,12 @@ def _trim(lines: list[str]) -> list[str]:
 
 
 def render_markdown(report: dict[str, Any]) -> str:
-    """The report as Markdown; expects a report that passes the schema (see report_validate)."""
+    """The report as Markdown; expects a report that passes the schema (see report_validate).
+
+    The report is neutralised first (a no-op on one that already is), so
+    whatever JSON is rendered, the Markdown has no live HTML, link or image.
+    """
+    report = neutral_report(report)
     blocks = [
         _header(report),
         _summary(report["incident_summary"]),
@@ -209,3 +225,106 @@ def format_render(result: dict[str, Any]) -> str:
     if result.get("written"):
         return f"wrote {result['written']}"
     return result["markdown"]
+
+
+# -- neutralising untrusted text ---------------------------------------------------------------------------------
+
+def _prose(value: Any) -> str:
+    """A prose field: Markdown inline text on one line without HTML, links, images; never empty."""
+    return inline_markdown(str(value)) or EMPTY_LIST
+
+
+def _token(value: Any) -> str:
+    """A field the layout reads as one word (window bounds, status, evidence ids)."""
+    return "_".join(_prose(value).split())
+
+
+def _literal(value: Any, sentinel: str) -> str | None:
+    """A back-quoted field: one line; empty or the placeholder itself means unknown (None)."""
+    if value is None:
+        return None
+    text = one_line(str(value))
+    return None if text in ("", sentinel) else text
+
+
+def neutral_report(report: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `report` whose text renders to inert Markdown that parses back to the same copy.
+
+    Prose fields go through inline_markdown (tools/safety/markdown.py),
+    back-quoted fields (profile, related task, target, raw refs) are made one
+    line, and the few one-word fields lose their spaces. Idempotent, so it is
+    applied where a report is built, written and rendered alike. Keys it does
+    not know (language, extras) are kept as they are.
+    """
+    out = dict(report)
+    for key in ("title", "generated_at"):
+        if key in out:
+            out[key] = _prose(out[key])
+    for key in ("profile", "related_task"):
+        if key in out:
+            out[key] = _literal(out[key], NONE)
+    summary = out.get("incident_summary")
+    if isinstance(summary, dict):
+        summary = out["incident_summary"] = dict(summary)
+        if isinstance(summary.get("target"), dict):
+            summary["target"] = {k: _literal(v, UNKNOWN) if k in TARGET_KEYS else v
+                                 for k, v in summary["target"].items()}
+        if isinstance(summary.get("window"), dict):
+            window = summary["window"] = dict(summary["window"])
+            for key in ("start", "end"):
+                if key in window:
+                    window[key] = _token(window[key])
+            _note(window, "note")
+        _apply(summary, ("user_visible_impact",), _prose)
+        _apply(summary, ("current_status",), _token)
+        _note(summary, "current_status_note")
+    out["evidence"] = [_row(row) for row in out.get("evidence") or []]
+    out["root_cause_candidates"] = [_candidate(c) for c in out.get("root_cause_candidates") or []]
+    plan = out.get("fix_plan")
+    if isinstance(plan, dict):
+        out["fix_plan"] = {k: [_apply(dict(f), ("action", "expected_impact", "risk"), _prose) for f in v]
+                           if isinstance(v, list) else v for k, v in plan.items()}
+    out["prevention_plan"] = [_apply(dict(p), ("metric", "condition", "threshold", "rationale"), _prose)
+                              for p in out.get("prevention_plan") or []]
+    out["data_gaps"] = [_apply(dict(g), ("missing_signal", "why_missing", "follow_up"), _prose)
+                        for g in out.get("data_gaps") or []]
+    return out
+
+
+def _note(item: dict[str, Any], key: str) -> None:
+    """A note in parentheses: rendered only when it has text, so an empty one is no note."""
+    if key in item:
+        note = inline_markdown(str(item[key])) if item[key] is not None else ""
+        if note:
+            item[key] = note
+        else:
+            del item[key]
+
+
+def _apply(item: dict[str, Any], keys: tuple[str, ...], how: Any) -> dict[str, Any]:
+    for key in keys:
+        if key in item and isinstance(item[key], str | int | float):
+            item[key] = how(item[key])
+    return item
+
+
+def _row(row: dict[str, Any]) -> dict[str, Any]:
+    row = _apply(dict(row), ("id", "timestamp", "source", "signal", "confidence"), _prose)
+    if "raw_ref" in row:
+        row["raw_ref"] = _literal(row["raw_ref"], "") or EMPTY_LIST
+    return row
+
+
+def _candidate(candidate: dict[str, Any]) -> dict[str, Any]:
+    candidate = _apply(dict(candidate), ("title", "confidence", "rationale"), _prose)
+    if "label" in candidate:
+        label = inline_markdown(str(candidate["label"] or ""))
+        if label:
+            candidate["label"] = label
+        else:
+            del candidate["label"]
+    cited = candidate.get("supporting_evidence")
+    if isinstance(cited, list):
+        ids = (_token(item).replace(",", "_") for item in cited)
+        candidate["supporting_evidence"] = [item for item in ids if item != EMPTY_LIST]
+    return candidate

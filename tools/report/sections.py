@@ -14,7 +14,16 @@ from typing import Any
 
 from markdown_it.tree import SyntaxTreeNode
 
-from tools.report.markdown import MarkdownReader, clip, count_cells, describe, inline_source, line_of, split_lines
+from tools.report.markdown import (
+    MarkdownReader,
+    clip,
+    count_cells,
+    describe,
+    inline_source,
+    line_of,
+    markdown_parser,
+    split_lines,
+)
 from tools.report.render import (
     BLOCK_STARTERS,
     EMPTY_LIST,
@@ -53,7 +62,7 @@ def unescape_block_start(text: str) -> str:
 class ReportSections(MarkdownReader):
     """Section parsers: each reads its nodes and writes its key of the report dict."""
 
-    def header(self, nodes: list[SyntaxTreeNode], report: dict[str, Any]) -> None:
+    def header(self, nodes: list[SyntaxTreeNode], report: dict[str, Any], source: list[str] | None = None) -> None:
         if not nodes or nodes[0].type != "heading" or nodes[0].tag != "h1":
             raise self.fail(nodes[0] if nodes else 1, "expected the report title as a '# ' heading first")
         title = self.inline_of(nodes[0], "title").content
@@ -62,22 +71,26 @@ class ReportSections(MarkdownReader):
             raise self.fail(nodes[1] if len(nodes) > 1 else nodes[0],
                             "expected the 'Generated at:', 'Input profile:', 'Related task:' lines after the title")
         paragraph = nodes[1]
-        lines = split_lines(self.inline_of(paragraph, "header"))
         names = ("Generated at", "Input profile", "Related task")
-        if len(lines) != len(names):
-            raise self.fail(paragraph, f"header has {len(lines)} lines, expected {len(names)}: {', '.join(names)}")
-        for offset, (name, children) in enumerate(zip(names, lines, strict=True)):
-            line = line_of(paragraph) + offset
-            raw = "".join(inline_source(c) for c in children)
+        first = line_of(paragraph)
+        if source and paragraph.map:
+            # the lines as written: a back-quote or emphasis left open on one line must not join it to the next
+            raws = [line.strip() for line in source[paragraph.map[0]:paragraph.map[1]]]
+        else:
+            raws = ["".join(inline_source(c) for c in children)
+                    for children in split_lines(self.inline_of(paragraph, "header"))]
+        if len(raws) != len(names):
+            raise self.fail(paragraph, f"header has {len(raws)} lines, expected {len(names)}: {', '.join(names)}")
+        for offset, (name, raw) in enumerate(zip(names, raws, strict=True)):
             if not raw.startswith(f"{name}: "):
-                raise self.fail(line, f"expected '{name}: ...', found {clip(raw)!r}")
+                raise self.fail(first + offset, f"expected '{name}: ...', found {clip(raw)!r}")
             value = raw[len(name) + 2:].strip()
             if name == "Generated at":
                 report["generated_at"] = value
             else:
                 key = "profile" if name == "Input profile" else "related_task"
-                spans = [c for c in children if c.type == "code_inline"]
-                text = spans[0].content if len(spans) == 1 and value == inline_source(spans[0]) else value
+                children = markdown_parser().parseInline(value)[0].children or []
+                text = children[0].content if len(children) == 1 and children[0].type == "code_inline" else value
                 report[key] = None if text == NONE else text
 
     def summary(self, heading: SyntaxTreeNode, nodes: list[SyntaxTreeNode], report: dict[str, Any]) -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.errors import InputError, ToolError, UsageError
+from tools.safety.markdown import inline_markdown
 from tools.safety.mask import mask_text, mask_value
 from tools.sources.trello_card import REPORT_MARKER, card_url, fetch_card, normalize_card, parse_card_ref
 from tools.sources.trello_client import TrelloClient, TrelloNotFound, client_from_env
@@ -70,7 +71,8 @@ def marker_line(name: str, sha: str) -> str:
 
 def _one_line(text: Any, limit: int) -> str:
     value = " ".join(str(text or "").split())
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+    # neutralised again after the cut: a cut through a code span must not leave a live URL or a lone back-quote
+    return value if len(value) <= limit else inline_markdown(value[: limit - 1].rstrip() + "…")
 
 
 def _key_evidence(report: dict[str, Any], top: dict[str, Any] | None, count: int) -> list[dict[str, Any]]:
@@ -141,7 +143,7 @@ def _compose(report: dict[str, Any], name: str, marker: str, field: int, evidenc
 def load_and_render(path: str) -> tuple[dict[str, Any], str]:
     """The report dict and its canonical Markdown; a report the renderer cannot take is one InputError."""
     from tools.report.io import load_report
-    from tools.report.render import render_markdown
+    from tools.report.render import neutral_report, render_markdown
     from tools.report.validate import schema_errors
 
     report = mask_value(load_report(path))  # the one masking step: nothing is posted unmasked (issue 16)
@@ -150,6 +152,7 @@ def load_and_render(path: str) -> tuple[dict[str, Any], str]:
         first = problems[0]
         raise InputError(f"{path}: not a complete report ({len(problems)} problem(s); first: "
                          f"{first['pointer'] or '/'}: {first['message']}); run `crobs validate {path}`")
+    report = neutral_report(report)  # the comment quotes the report: the same inert text as the attached file
     return report, mask_text(render_markdown(report))
 
 

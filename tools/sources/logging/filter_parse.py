@@ -55,12 +55,23 @@ class Call:
     args: list[Any]  # tuple paths or Values
 
 
+# Parentheses and NOTs nest at most this deep: the parser (and every walk of the tree) recurses once per
+# level, and a filter 5000 parentheses deep must be a FilterError, not a RecursionError.
+MAX_DEPTH = 100
+
+
 class _Parser:
     """Recursive descent: conjunction > disjunction > unary > primary."""
 
     def __init__(self, text: str):
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0
+
+    def _enter(self, tok: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise FilterError(f"filter nests parentheses or NOT more than {MAX_DEPTH} deep at position {tok.pos}")
 
     @property
     def tok(self) -> Token:
@@ -105,18 +116,21 @@ class _Parser:
 
     def unary(self, values: bool) -> Any:
         if self.tok.kind in ("NOT", "MINUS"):
-            self.take()
-            return Not(self.unary(values))
+            self._enter(self.take())
+            node = Not(self.unary(values))
+            self.depth -= 1
+            return node
         return self.primary(values)
 
     def primary(self, values: bool) -> Any:
         tok = self.tok
         if tok.kind == "LPAREN":
-            self.take()
+            self._enter(self.take())
             if self.tok.kind == "RPAREN":
                 raise FilterError(f"empty parentheses at position {tok.pos}")
             node = self.conjunction(values)
             self.take("RPAREN")
+            self.depth -= 1
             return node
         if tok.kind not in ("WORD", "STRING"):
             raise FilterError(f"unexpected {tok.text or 'end of filter'!r} at position {tok.pos}")
@@ -161,9 +175,10 @@ class _Parser:
         if tok.kind == "LPAREN":
             if op in ("=~", "!~"):
                 raise FilterError(f"a regular expression at position {tok.pos} cannot be a value group")
-            self.take()
+            self._enter(self.take())
             node = self.conjunction(values=True)
             self.take("RPAREN")
+            self.depth -= 1
             return node
         if tok.kind in ("WORD", "STRING"):
             self.take()
