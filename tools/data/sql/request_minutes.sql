@@ -1,0 +1,9 @@
+-- Per-minute request counts by status, service and revision: what the digest's timeline,
+-- status codes and revision/service rows are folded from (payload-less request entries only;
+-- a request entry with a payload comes back as an entry and is folded like any other).
+WITH {{logs}}
+SELECT minute, status, service, revision, COUNT(*) AS n, MIN(ts) AS first_ts, MAX(ts) AS last_ts
+FROM logs
+WHERE plain
+GROUP BY minute, status, service, revision
+ORDER BY minute, status, service, revision

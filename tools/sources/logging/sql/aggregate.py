@@ -1,0 +1,53 @@
+"""The SQL path of one log read: every aggregate the analysis needs, and the bounded evidence entries.
+
+`read_aggregates(engine, where)` runs the GoogleSQL aggregates of tools/data/sql/ on an engine
+(DuckDB or BigQuery, see engines.py) and returns plain rows: counts, per-minute request counts,
+the latency histogram and per-path percentiles, request and log templates, per-instance rows,
+and as LogEntry dicts the evidence (every non-request entry, request with a payload and failed
+request, up to `entry_limit`) plus a sample of successful requests spread over every minute and
+revision (up to `sample_limit`), with how many entries each bound left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tools.sources.logging.sql.rows import entry_of, plain_rows
+
+ENTRY_LIMIT = 200_000  # evidence entries returned whole (the entries path's FULL_LIMIT)
+SAMPLE_LIMIT = 50_000  # successful requests returned as entries (the entries path's LOG_LIMIT)
+TOP = 20
+
+
+def read_aggregates(engine: Any, where: str, *, entry_limit: int = ENTRY_LIMIT, sample_limit: int = SAMPLE_LIMIT,
+                    templates: bool = True, samples: bool = True) -> dict[str, Any]:
+    """All aggregates of one window; `samples` off when no evidence reads healthy requests (analyze-logs)."""
+    run = engine.run
+    counts = (run("counts", where) or [{}])[0]
+    minutes = plain_rows(run("request_minutes", where))
+    out: dict[str, Any] = {
+        "engine": engine.name,
+        "counts": {k: int(v or 0) for k, v in counts.items()},
+        "request_minutes": minutes,
+        "latency_buckets": plain_rows(run("latency_buckets", where)),
+        "latency_by_path": plain_rows(run("latency_by_path", where, top=TOP)),
+        "request_templates": plain_rows(run("request_templates", where, limit=entry_limit)),
+        "instances": plain_rows(run("instances", where, limit=10_001)),
+    }
+    if templates:
+        out["log_templates"] = plain_rows(run("log_templates", where, limit=500))
+    entries = [entry_of(r) for r in run("entries", where, limit=entry_limit)]
+    out["entries"] = entries
+    out["entries_left_out"] = max(0, out["counts"].get("evidence", 0) - len(entries))
+    out["samples"] = []
+    if samples:
+        ok = sum(r["n"] for r in minutes if (r["status"] or 0) < 400)
+        groups = len({(r["minute"], r["revision"]) for r in minutes if (r["status"] or 0) < 400}) or 1
+        per_group = ok if ok <= sample_limit else max(1, sample_limit // groups)
+        if ok:
+            out["samples"] = [entry_of(r) for r in run("sample_requests", where, limit=sample_limit,
+                                                       per_group=max(1, per_group))]
+        out["samples_left_out"] = max(0, ok - len(out["samples"]))
+    out["queries"] = engine.queries
+    out["bytes_scanned"] = getattr(engine, "bytes_scanned", None)
+    return out
