@@ -141,8 +141,12 @@ def _commands(t: dict[str, Any], start: str, end: str) -> dict[str, str]:
 
 
 def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
-                gaps: list[dict[str, Any]]) -> dict[str, Any]:
-    """Cloud Run config, logs, deploy history (and metrics when available) for the target."""
+                gaps: list[dict[str, Any]], logs_engine: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Cloud Run config, logs, deploy history (and metrics when available) for the target.
+
+    `logs_engine` ({engine, log_dataset, max_scan_bytes, case_dir}) picks how logs are read: entries.list
+    page by page, or the SQL aggregates (tools/sources/logging/sql) on BigQuery or DuckDB.
+    """
     cmds = _commands(t, start, end)
     project, region, name, kind = t["project_id"], t["region"], t["target_name"], t["target_type"]
     live_source = "cloud_run_job" if kind == "job" else "cloud_run_service"
@@ -155,9 +159,21 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
         gaps.append(_gap("audit_log", "deploy history (Cloud Audit Logs)", why, cmds["deploys"]))
         gaps.append(_gap("cloud_monitoring", "request count, latency and instance metrics", why, cmds["metrics"]))
         return bundle
-    with progress.step(f"fetching Cloud Logging entries for {kind} {name}"):
-        logs = _call("cloud_logging", "runtime logs (requests, stdout/stderr, varlog/system)", cmds["logs"],
-                     lambda: _fetch_logs(project, kind, name, start, end, region), gaps)
+    engine = _log_engine(logs_engine, gaps, cmds["logs"])
+    bundle["log_engine"] = "entries"
+    if engine != "entries":
+        spec = logs_engine or {}
+        where = f"Log Analytics {spec['log_dataset']}" if spec.get("log_dataset") else "DuckDB"
+        with progress.step(f"aggregating logs for {kind} {name} in SQL ({where})"):
+            logs = _call("cloud_logging", "runtime logs (requests, stdout/stderr, varlog/system)", cmds["logs"],
+                         lambda: _fetch_logs_sql(kind, name, start, end, spec, progress), gaps)
+        if logs is not None:
+            bundle["log_engine"] = f"sql ({logs['engine']})"
+            bundle["log_aggregates"] = logs.get("aggregates")
+    else:
+        with progress.step(f"fetching Cloud Logging entries for {kind} {name}"):
+            logs = _call("cloud_logging", "runtime logs (requests, stdout/stderr, varlog/system)", cmds["logs"],
+                         lambda: _fetch_logs(project, kind, name, start, end, region), gaps)
     if logs is not None:
         bundle["records"] = logs.get("records") or []
         if not bundle["records"] and not logs.get("data_gaps"):
@@ -238,6 +254,30 @@ def _dependency_logs(bundle: dict[str, Any], start: str, end: str, progress: Pro
         seen = {r["insert_id"] for r in bundle["records"]}
         added = [r for r in found["records"] if r["insert_id"] not in seen]
         bundle["records"] = sorted(bundle["records"] + added, key=lambda r: r["timestamp"])
+
+
+def _log_engine(spec: dict[str, Any] | None, gaps: list[dict[str, Any]], follow: str) -> str:
+    """`entries` or `sql`: auto takes SQL with a Log Analytics dataset or a replayed case above the threshold."""
+    from tools.sources.logging.sql.fetch import case_entries, choose
+
+    spec = spec or {}
+    case_file = case_entries(spec.get("case_dir"))
+    engine = choose(spec.get("engine") or "auto", dataset=spec.get("log_dataset"), case_file=case_file)
+    if engine == "sql" and not spec.get("log_dataset") and case_file is None:
+        gaps.append(_gap("cloud_logging", "SQL aggregation of the logs", "--engine sql needs --log-dataset "
+                         "PROJECT.DATASET (a Log Analytics linked dataset) or a replayed case; read with entries.list",
+                         f"{follow} --engine sql --log-dataset PROJECT.DATASET"))
+        return "entries"
+    return engine
+
+
+def _fetch_logs_sql(kind: str, name: str, start: str, end: str, spec: dict[str, Any],
+                    progress: Progress) -> dict[str, Any]:
+    from tools.sources.logging.sql.fetch import case_entries, fetch_logs_sql
+
+    return fetch_logs_sql(kind, name, start, end, dataset=spec.get("log_dataset"),
+                          case_file=None if spec.get("log_dataset") else case_entries(spec.get("case_dir")),
+                          max_scan_bytes=spec.get("max_scan_bytes"), notify=progress.info)
 
 
 LOG_LIMIT = 50_000  # entries read in window order

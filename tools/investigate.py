@@ -60,6 +60,9 @@ def investigate(
     replay: str | None = None,
     attach: bool = False,
     emit_alerts: str | None = None,
+    engine: str = "auto",
+    log_dataset: str | None = None,
+    max_scan_bytes: int | None = None,
 ) -> dict[str, Any]:
     """Investigate one Cloud Run service or job and write report.json + report.md (see module docstring)."""
     progress = Progress()
@@ -94,9 +97,15 @@ def investigate(
     trello = trello or case.get("trello")
     profile = profile or case.get("profile")
     gaps: list[dict[str, Any]] = []
+    from tools.sources.logging.sql.engines import check_engine
+
+    logs_engine = {"engine": check_engine(engine), "log_dataset": log_dataset, "max_scan_bytes": max_scan_bytes,
+                   "case_dir": case.get("dir")}
 
     with replay_env(replay):
-        gcp = collect_gcp(target, start_s, end_s, progress, gaps)
+        gcp = collect_gcp(target, start_s, end_s, progress, gaps, logs_engine)
+        engine_note = f"logs read with {gcp.get('log_engine') or 'entries'}"
+        window_note = f"{window_note}; {engine_note}" if window_note else engine_note
         code = collect_repo(repo, profile, target, progress, gaps)
         card = collect_card(trello, progress, gaps)
         try:
