@@ -167,6 +167,7 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
         with progress.step(f"aggregating logs for {kind} {name} in SQL ({where})"):
             logs = _call("cloud_logging", "runtime logs (requests, stdout/stderr, varlog/system)", cmds["logs"],
                          lambda: _fetch_logs_sql(kind, name, start, end, spec, progress), gaps)
+        bundle["log_engine"] = "no engine: the SQL read failed (see data gaps)"
         if logs is not None:
             bundle["log_engine"] = f"sql ({logs['engine']})"
             bundle["log_aggregates"] = logs.get("aggregates")
