@@ -2,7 +2,7 @@
 -- every failed request (the evidence), in time order, bounded; counts.sql says how many there were.
 WITH {{logs}}
 SELECT
-  ts, severity, log_name, insert_id, trace, resource.type AS resource_type,
+  FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M:%E6SZ', timestamp) AS ts, severity, log_name, insert_id, trace, resource.type AS resource_type,
   TO_JSON_STRING(resource.labels) AS resource_labels, TO_JSON_STRING(labels) AS labels,
   http_request IS NOT NULL AS has_http, http_request.request_method AS request_method,
   http_request.request_url AS request_url, http_request.status AS status, latency_ms,

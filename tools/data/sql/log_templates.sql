@@ -4,7 +4,8 @@
 WITH {{logs}}
 SELECT
   REGEXP_REPLACE(SUBSTR(message, 1, 300), r'[0-9]', '0') AS shape, ANY_VALUE(message) AS message, log_name, service,
-  COUNT(*) AS n, MIN(ts) AS first_ts, MAX(ts) AS last_ts, ANY_VALUE(insert_id HAVING MIN timestamp) AS example_insert_id
+  COUNT(*) AS n, FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M:%E6SZ', MIN(timestamp)) AS first_ts,
+  FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M:%E6SZ', MAX(timestamp)) AS last_ts, ANY_VALUE(insert_id HAVING MIN timestamp) AS example_insert_id
 FROM (
   SELECT *, SUBSTR(COALESCE(text_payload, JSON_VALUE(json_payload, '$.message'), JSON_VALUE(json_payload, '$.msg'),
                             JSON_VALUE(proto_payload, '$.status.message'), ''), 1, 2000) AS message

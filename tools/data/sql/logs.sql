@@ -2,12 +2,11 @@
 -- fields every aggregate reads derived once. {{table}} and {{where}} are filled by
 -- tools/sources/logging/sql/queries.py (the where clause is built from validated values only).
 -- "plain" is what the entries path fast-paths: a request entry with no payload, which only
--- needs counting. Latency is read as a protobuf Duration record (seconds, nanos).
+-- needs counting. Times are formatted after aggregating (never per row). Latency is read as a protobuf Duration record (seconds, nanos).
 logs AS (
   SELECT
     timestamp,
-    FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M:%E6SZ', timestamp) AS ts,
-    FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M', timestamp) AS minute,
+    TIMESTAMP_TRUNC(timestamp, MINUTE) AS minute,
     severity,
     log_name,
     insert_id,

@@ -4,9 +4,10 @@
 WITH {{logs}}
 SELECT
   status, method, REGEXP_REPLACE(url, r'[0-9]', '0') AS url_shape, ANY_VALUE(url) AS url, log_name, service,
-  COUNT(*) AS n, MIN(ts) AS first_ts, MAX(ts) AS last_ts, ANY_VALUE(insert_id HAVING MIN timestamp) AS example_insert_id
+  COUNT(*) AS n, FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M:%E6SZ', MIN(timestamp)) AS first_ts,
+  FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M:%E6SZ', MAX(timestamp)) AS last_ts, ANY_VALUE(insert_id HAVING MIN timestamp) AS example_insert_id
 FROM logs
 WHERE plain AND status >= 400
 GROUP BY status, method, url_shape, log_name, service
-ORDER BY first_ts, status, url_shape
+ORDER BY MIN(timestamp), status, url_shape
 LIMIT {{limit}}

@@ -3,7 +3,7 @@
 -- counts come from request_minutes.sql, never from this sample.
 WITH {{logs}}
 SELECT
-  ts, severity, log_name, insert_id, trace, resource.type AS resource_type,
+  FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M:%E6SZ', timestamp) AS ts, severity, log_name, insert_id, trace, resource.type AS resource_type,
   TO_JSON_STRING(resource.labels) AS resource_labels, TO_JSON_STRING(labels) AS labels,
   TRUE AS has_http, http_request.request_method AS request_method,
   http_request.request_url AS request_url, http_request.status AS status, latency_ms,

@@ -20,25 +20,28 @@ TOP = 20
 
 
 def read_aggregates(engine: Any, where: str, *, entry_limit: int = ENTRY_LIMIT, sample_limit: int = SAMPLE_LIMIT,
-                    templates: bool = True, samples: bool = True) -> dict[str, Any]:
-    """All aggregates of one window; `samples` off when no evidence reads healthy requests (analyze-logs)."""
+                    digest: bool = True, samples: bool = True) -> dict[str, Any]:
+    """The aggregates of one window.
+
+    `digest` adds what only the digest reads (latency histogram and percentiles, request and log
+    templates, instance rows); `samples` the successful requests the evidence reads. An investigation
+    runs four queries (counts, request_minutes, entries, sample_requests), analyze-logs seven.
+    """
     run = engine.run
     counts = (run("counts", where) or [{}])[0]
     minutes = plain_rows(run("request_minutes", where))
-    out: dict[str, Any] = {
-        "engine": engine.name,
-        "counts": {k: int(v or 0) for k, v in counts.items()},
-        "request_minutes": minutes,
-        "latency_buckets": plain_rows(run("latency_buckets", where)),
-        "latency_by_path": plain_rows(run("latency_by_path", where, top=TOP)),
-        "request_templates": plain_rows(run("request_templates", where, limit=entry_limit)),
-        "instances": plain_rows(run("instances", where, limit=10_001)),
-    }
-    if templates:
-        out["log_templates"] = plain_rows(run("log_templates", where, limit=500))
+    out: dict[str, Any] = {"engine": engine.name, "counts": {k: int(v or 0) for k, v in counts.items()},
+                           "request_minutes": minutes}
+    if digest:
+        out["latency_buckets"] = plain_rows(run("latency_buckets", where))
+        out["latency_by_path"] = plain_rows(run("latency_by_path", where, top=TOP))
+        out["request_templates"] = plain_rows(run("request_templates", where, limit=entry_limit))
+        out["instances"] = plain_rows(run("instances", where, limit=10_001))
     entries = [entry_of(r) for r in run("entries", where, limit=entry_limit)]
     out["entries"] = entries
     out["entries_left_out"] = max(0, out["counts"].get("evidence", 0) - len(entries))
+    if digest and out["entries_left_out"]:
+        out["log_templates"] = plain_rows(run("log_templates", where, limit=500))
     out["samples"] = []
     if samples:
         ok = sum(r["n"] for r in minutes if (r["status"] or 0) < 400)
@@ -50,4 +53,15 @@ def read_aggregates(engine: Any, where: str, *, entry_limit: int = ENTRY_LIMIT, 
         out["samples_left_out"] = max(0, ok - len(out["samples"]))
     out["queries"] = engine.queries
     out["bytes_scanned"] = getattr(engine, "bytes_scanned", None)
+    return out
+
+
+def status_summary(minutes: list[dict[str, Any]]) -> dict[str, int]:
+    """Window-wide request counts by status class from the per-minute rows (every request, none sampled)."""
+    out = {"requests": 0, "2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0}
+    for row in minutes:
+        n, cls = int(row["n"]), int(row["status"] or 0) // 100
+        out["requests"] += n
+        if 2 <= cls <= 5:
+            out[f"{cls}xx"] += n
     return out

@@ -14,7 +14,7 @@ from typing import Any
 
 from tools.sources.calls import gap
 from tools.sources.logging.entries import normalize_entry
-from tools.sources.logging.sql.aggregate import read_aggregates
+from tools.sources.logging.sql.aggregate import read_aggregates, status_summary
 from tools.sources.logging.sql.engines import AUTO_THRESHOLD
 from tools.sources.logging.sql.queries import where_clause
 
@@ -57,9 +57,8 @@ def fetch_logs_sql(kind: str, name: str, start: str, end: str, *, dataset: str |
     engine = open_engine(path=case_file, dataset=dataset, max_scan_bytes=max_scan_bytes, notify=notify)
     try:
         if dataset:
-            engine.plan(where, ["counts", "request_minutes", "latency_buckets", "latency_by_path",
-                                "request_templates", "instances", "entries", "sample_requests"])
-        agg = read_aggregates(engine, where, templates=False)
+            engine.plan(where, ["counts", "request_minutes", "entries", "sample_requests"])
+        agg = read_aggregates(engine, where, digest=False)
     finally:
         close = getattr(engine, "close", None)
         if close:
@@ -73,6 +72,15 @@ def fetch_logs_sql(kind: str, name: str, start: str, end: str, *, dataset: str |
                         f"{len(agg['entries'])}", f"the window holds {counts.get('evidence')} non-2xx and "
                         "non-request entries; all are counted in SQL, the first ones are read whole",
                         f"crobs investigate --engine sql --start {start} --end {end} (a narrower window)"))
+    if agg.get("samples_left_out"):
+        whole = status_summary(agg["request_minutes"])  # payload-less requests, every one counted
+        rate = f"{whole['5xx'] / whole['requests']:.2%}" if whole["requests"] else "n/a"
+        gaps.append(gap("cloud_logging", f"{agg['samples_left_out']} successful requests as entries",
+                        f"the window holds {whole['requests']} requests, all counted in SQL (2xx {whole['2xx']}, "
+                        f"4xx {whole['4xx']}, 5xx {whole['5xx']}: {rate} 5xx window-wide); {len(agg['samples'])} "
+                        "successful ones were read whole, spread over every minute and revision, so rates in the "
+                        "evidence rows overstate the failing share", "crobs analyze-logs FILE --engine sql "
+                        "(the full digest), or crobs fetch-metrics for request_count by response_code_class"))
     label = f"{engine.name}" + (f", {agg['bytes_scanned']} bytes scanned" if agg.get("bytes_scanned") else "")
     return {"records": records, "truncated": False, "data_gaps": gaps, "aggregates": agg,
             "engine": label, "sampled_requests": agg.get("samples_left_out", 0)}
