@@ -3,6 +3,5 @@ WITH {{logs}}
 SELECT
   COUNT(*) AS total,
   COUNTIF(plain) AS plain_requests,
-  COUNTIF(NOT plain OR status >= 400) AS evidence,
-  COUNT(DISTINCT instance) AS instances
+  COUNTIF(NOT plain OR status >= 400) AS evidence
 FROM logs
