@@ -9,6 +9,7 @@ the real google-cloud-bigquery client against the replay server.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,32 @@ def test_investigation_candidates_agree(case: str, tmp_path: Path) -> None:
     assert note_e.endswith("logs read with entries")
     assert note_d.endswith("logs read with sql (duckdb)")
     assert "logs read with sql (bigquery" in note_b and "bytes scanned" in note_b
+
+
+LARGE = sorted(p.parent.parent for p in (ROOT / "evals" / ".generated").glob("*/logging/entries.jsonl"))
+RUN_LARGE = os.environ.get("CROBS_LARGE_CASES") == "1"  # ~20 s a case: .ci/run sets it after generating them
+
+
+@pytest.mark.skipif(not (LARGE and RUN_LARGE), reason="CROBS_LARGE_CASES=1 and evals/generate_cases.py --large "
+                    "(.ci/run does both); the cases are never committed")
+@pytest.mark.parametrize("case", LARGE, ids=[c.name for c in LARGE])
+def test_large_generated_cases_run_through_duckdb_whole(case: Path) -> None:
+    """Past the entries path's 50,000-entry cut, auto takes DuckDB, and every entry is counted."""
+    from tools.case import load_case
+    from tools.sources.logging.sql.fetch import choose, fetch_logs_sql
+
+    path = case / "logging" / "entries.jsonl"
+    lines = sum(1 for line in path.open("rb") if line.strip())
+    assert choose("auto", dataset=None, case_file=path) == "sql"
+    meta = load_case(str(case))
+    target, window = meta["target"], meta["window"]
+    got = fetch_logs_sql(target["target_type"], target["target_name"], str(window["start"]).replace("+00:00", "Z"),
+                         str(window["end"]).replace("+00:00", "Z"), case_file=path)
+    counts = got["aggregates"]["counts"]
+    assert not got["truncated"] and got["aggregates"]["entries_left_out"] == 0
+    assert counts["total"] > 50_000 and counts["total"] <= lines
+    assert sum(r["n"] for r in got["aggregates"]["request_minutes"]) == counts["plain_requests"]
+    entries, sql = analyze_jsonl(path), analyze_file_sql(str(path))
+    assert sql["digest"]["totals"]["records"] == entries["digest"]["totals"]["records"] == lines
+    assert _minutes(entries["digest"]) == _minutes(sql["digest"])
+    assert _hits(entries) == _hits(sql)
