@@ -105,3 +105,26 @@ def test_large_generated_cases_run_through_duckdb_whole(case: Path) -> None:
     assert sql["digest"]["totals"]["records"] == entries["digest"]["totals"]["records"] == lines
     assert _minutes(entries["digest"]) == _minutes(sql["digest"])
     assert _hits(entries) == _hits(sql)
+
+
+def test_bigquery_through_the_replay_gives_duckdbs_rows_on_every_bundled_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real google-cloud-bigquery client (jobs.query/getQueryResults on the replay) returns the same rows.
+
+    Every case runs the investigation's four queries; three cases also run the digest's (time budget).
+    """
+    from tools.replay.server import ReplayServer
+    from tools.sources.logging.sql.aggregate import read_aggregates
+    from tools.sources.logging.sql.bigquery_engine import BigQueryEngine
+
+    for i, case in enumerate(CASES):
+        digest = i % 9 == 0
+        with ReplayServer(case) as server:
+            monkeypatch.setenv("CROBS_GCP_ENDPOINT", server.url)
+            remote = read_aggregates(BigQueryEngine("replay-project.logs"), "TRUE", digest=digest)
+            local = read_aggregates(server.state["bigquery.engine"], "TRUE", digest=digest)  # the same DuckDB table
+        keys = ["counts", "request_minutes", "entries", "samples"]
+        keys += ["request_templates", "latency_buckets", "latency_by_path", "instances"] if digest else []
+        for key in keys:
+            assert remote[key] == local[key], (case.name, key)
+        assert remote["engine"] == "bigquery" and remote["bytes_scanned"] > 0
+        assert remote["queries"] <= (8 if digest else 4)  # an investigation: at most 4 queries
