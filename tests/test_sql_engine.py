@@ -108,3 +108,21 @@ def test_a_file_that_is_not_log_json_is_a_one_line_error(tmp_path: Path) -> None
     out = subprocess.run([sys.executable, "-m", "tools.cli", "analyze-logs", str(bad), "--engine", "sql"],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode != 0 and "Traceback" not in out.stderr and "binary file" in out.stderr
+
+
+def test_an_investigation_on_a_log_dataset_costs_four_queries(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from collections import Counter
+
+    from tools.investigate import investigate
+    from tools.replay.server import ReplayServer
+
+    with ReplayServer(CASE) as server, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CROBS_GCP_ENDPOINT", server.url)
+        result = investigate(project="hikari-photo", region="asia-northeast1", service="gallery-api",
+                             start="2026-12-06T11:00:00Z", end="2026-12-06T12:00:00Z", log_dataset="hikari-photo.logs",
+                             out=str(tmp_path), format="json")
+        calls = Counter(name for name, _, _ in server.calls)
+    assert calls["logging.entries.list"] <= 5
+    assert calls["bigquery.jobs.query"] == 4 and calls["bigquery.jobs.insert"] == 4  # 4 queries, 4 free dry runs
+    assert "bytes scanned" in result["report"]["incident_summary"]["window"]["note"]
+    assert "Log Analytics dry run: 4 queries will scan" in capsys.readouterr().err
