@@ -126,3 +126,28 @@ def test_an_investigation_on_a_log_dataset_costs_four_queries(tmp_path: Path, ca
     assert calls["bigquery.jobs.query"] == 4 and calls["bigquery.jobs.insert"] == 4  # 4 queries, 4 free dry runs
     assert "bytes scanned" in result["report"]["incident_summary"]["window"]["note"]
     assert "Log Analytics dry run: 4 queries will scan" in capsys.readouterr().err
+
+
+def test_entries_past_the_bound_still_count_in_the_digest(tmp_path: Path) -> None:
+    from tools.analysis.digest.analyze import analyze_jsonl
+    from tools.analysis.digest.sql_fold import analyze_aggregates
+    from tools.sources.logging.sql.aggregate import read_aggregates
+    from tools.sources.logging.sql.duckdb_engine import DuckDBEngine
+
+    path = tmp_path / "entries.jsonl"
+    with path.open("w") as fh:
+        for i in range(2000):
+            entry = _request(i, 500 if i % 7 == 0 else 200)
+            if i % 3 == 0:
+                del entry["httpRequest"]
+                entry.update(logName="projects/p/logs/run.googleapis.com%2Fstderr", textPayload=f"boom {i}",
+                             severity="ERROR" if i % 2 else "WARNING")
+            fh.write(json.dumps(entry) + "\n")
+    with DuckDBEngine(path) as engine:
+        agg = read_aggregates(engine, "TRUE", entry_limit=50, samples=False)
+    assert agg["entries_left_out"] > 500 and agg["rest_logs"]
+    sql, entries = analyze_aggregates(agg)["digest"], analyze_jsonl(path)["digest"]
+    for key in ("records", "by_kind", "log_lines_by_severity", "status_codes"):
+        assert sql["totals"][key] == entries["totals"][key], key
+    assert sql["timeline"] == entries["timeline"]
+    assert sql["input"]["entries_left_out"] == agg["entries_left_out"] and sql["error_templates_sql"]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.analysis.digest.builder import DigestBuilder
-from tools.analysis.digest.entries import _normalizer, _short_log_name, _url_path
+from tools.analysis.digest.builder import ERROR, SEVERITY_RANK, DigestBuilder
+from tools.analysis.digest.entries import _KINDS, _normalizer, _short_log_name, _url_path
 from tools.analysis.signatures import HitCollector
 
 
@@ -39,6 +39,31 @@ def _request_templates(builder: DigestBuilder, rows: list[dict[str, Any]]) -> No
                 stat[2] = row["last_ts"]
 
 
+def _rest(builder: DigestBuilder, rows: list[dict[str, Any]]) -> None:
+    """Entries past the evidence bound, counted as `DigestBuilder.add` would count them (no text to read)."""
+    for row in rows:
+        n, first, last = int(row["n"]), row["first_ts"], row["last_ts"]
+        kind = _KINDS.get(_short_log_name(row.get("log_name") or ""), "other")
+        service, revision = row.get("service") or "", row.get("revision") or ""
+        if kind == "requests" and row.get("status"):
+            builder.count_requests(first, int(row["status"]), service, revision, n, last)
+            continue
+        severity = (row.get("severity") or "DEFAULT").upper()
+        builder.total += n
+        builder.kinds[kind] += n
+        builder.severities[severity] += n
+        builder._seen(first)
+        builder._seen(last)
+        svc = builder._service(service)
+        svc[4] += n
+        if SEVERITY_RANK.get(severity, 0) >= ERROR:
+            builder._bucket(first)[4] += n
+            svc[3] += n
+            if revision:
+                builder._revision(revision, service, first)[4] += n
+            builder._error_at(first)
+
+
 def analyze_aggregates(agg: dict[str, Any], *, metrics: dict[str, Any] | None = None) -> dict[str, Any]:
     """{"signature_hits", "digest"} from `read_aggregates` output, as `analyze_entries` gives for the same logs."""
     normalize = _normalizer()
@@ -60,6 +85,7 @@ def analyze_aggregates(agg: dict[str, Any], *, metrics: dict[str, Any] | None = 
     for row in agg.get("instances") or []:
         builder._instance(row.get("instance"))
     _request_templates(builder, agg.get("request_templates") or [])
+    _rest(builder, agg.get("rest_logs") or [])
     digest = builder.result(metrics)
     counts = agg.get("counts") or {}
     digest["input"] = {"engine": agg.get("engine"), "entries": counts.get("total", 0),

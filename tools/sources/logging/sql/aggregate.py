@@ -42,6 +42,7 @@ def read_aggregates(engine: Any, where: str, *, entry_limit: int = ENTRY_LIMIT, 
     out["entries_left_out"] = max(0, out["counts"].get("evidence", 0) - len(entries))
     if digest and out["entries_left_out"]:
         out["log_templates"] = plain_rows(run("log_templates", where, limit=500))
+        out["rest_logs"] = _rest(run, where, entries[-1]) if entries else []
     out["samples"] = []
     if samples:
         ok = sum(r["n"] for r in minutes if (r["status"] or 0) < 400)
@@ -54,6 +55,18 @@ def read_aggregates(engine: Any, where: str, *, entry_limit: int = ENTRY_LIMIT, 
     out["queries"] = engine.queries
     out["bytes_scanned"] = getattr(engine, "bytes_scanned", None)
     return out
+
+
+def _rest(run: Any, where: str, last: dict[str, Any]) -> list[dict[str, Any]]:
+    """Counts of the non-request entries past the last returned one (see rest_logs.sql)."""
+    from tools.errors import InputError
+    from tools.sources.logging.sql.queries import literal, time_literal
+
+    try:
+        after_id = literal(last.get("insertId") or "-")
+    except InputError:  # an insert id outside [A-Za-z0-9_.:-]: entries at exactly that time are left uncounted
+        after_id = "'~'"
+    return plain_rows(run("rest_logs", where, after_ts=time_literal(last["timestamp"]), after_id=after_id))
 
 
 def status_summary(minutes: list[dict[str, Any]]) -> dict[str, int]:

@@ -45,7 +45,7 @@ class BigQueryEngine:
         self.bytes_scanned = 0
         self.planned: dict[str, int] = {}
 
-    def _sql(self, name: str, where: str, values: dict[str, int]) -> str:
+    def _sql(self, name: str, where: str, values: dict[str, int | str]) -> str:
         from tools.sources.logging.sql.queries import render
 
         return render(name, self.table, where, **values)
@@ -68,7 +68,7 @@ class BigQueryEngine:
                             f"--max-scan-bytes {self.max_scan_bytes}: narrow the window or raise --max-scan-bytes")
         return total
 
-    def run(self, name: str, where: str, **values: int) -> list[dict[str, Any]]:
+    def run(self, name: str, where: str, **values: int | str) -> list[dict[str, Any]]:
         from google.cloud import bigquery
 
         sql = self._sql(name, where, values)

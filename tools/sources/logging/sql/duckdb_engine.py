@@ -99,7 +99,7 @@ class DuckDBEngine:
                "maximum_object_size=16777216)")
         self.con.execute(f"CREATE TABLE _AllLogs AS WITH src AS (SELECT * FROM {src}) {_SELECT}", [str(self.path)])
 
-    def run(self, name: str, where: str, **values: int) -> list[dict[str, Any]]:
+    def run(self, name: str, where: str, **values: int | str) -> list[dict[str, Any]]:
         """One GoogleSQL aggregate (tools/data/sql/NAME.sql), translated and run here."""
         from tools.sources.logging.sql.queries import render, to_duckdb
 

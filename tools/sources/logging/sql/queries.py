@@ -16,7 +16,7 @@ from tools.paths import DATA
 
 SQL_DIR = DATA / "sql"
 AGGREGATES = ("counts", "request_minutes", "latency_buckets", "latency_by_path", "request_templates",
-              "log_templates", "instances", "entries", "sample_requests")
+              "log_templates", "instances", "entries", "sample_requests", "rest_logs")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
 _TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 _DATASET_RE = re.compile(r"^[a-z][a-z0-9-]{4,61}[a-z0-9]\.[A-Za-z0-9_]{1,1024}$|^[A-Za-z0-9_-]+\.[A-Za-z0-9_]+$")
@@ -59,14 +59,21 @@ def table_name(dataset: str) -> str:
     return f"`{dataset}._AllLogs`"
 
 
-def render(name: str, table: str, where: str, **values: int) -> str:
-    """One aggregate as GoogleSQL: the logs CTE inlined, placeholders filled."""
+def time_literal(value: str) -> str:
+    """A validated RFC 3339 time as a GoogleSQL string literal (for `TIMESTAMP {{x}}`)."""
+    if not _TIME_RE.match(value or ""):
+        raise InputError(f"not an RFC 3339 time: {value!r}")
+    return f"'{value}'"
+
+
+def render(name: str, table: str, where: str, **values: int | str) -> str:
+    """One aggregate as GoogleSQL: the logs CTE inlined, placeholders filled (strings arrive as validated literals)."""
     if name not in AGGREGATES:
         raise InputError(f"unknown log aggregate {name!r}")
     sql = _text(name).replace("{{logs}}", _text("logs"))
     sql = sql.replace("{{table}}", table).replace("{{where}}", where)
     for key, value in values.items():
-        sql = sql.replace("{{" + key + "}}", str(int(value)))
+        sql = sql.replace("{{" + key + "}}", value if isinstance(value, str) else str(int(value)))
     if "{{" in sql:
         raise InputError(f"log aggregate {name!r} needs a value for {sql[sql.index('{{'):].split('}}')[0]}}}}}")
     return sql
