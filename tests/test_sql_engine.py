@@ -25,7 +25,7 @@ def _request(i: int, status: int = 200) -> dict:
 def test_every_aggregate_translates_to_duckdb_against_the_local_table() -> None:
     where = where_clause("2026-01-01T00:00:00Z", "2026-01-01T01:00:00Z", "service", "svc")
     for name in AGGREGATES:
-        sql = render(name, table_name("proj-123.logs"), where, limit=5, top=5, per_group=2,
+        sql = render(name, table_name("proj-123.logs"), where, limit=5, top=5, per_group=2, with_failed=1,
                      after_ts="'2026-01-01T00:00:00Z'", after_id="'x'")
         assert "`proj-123.logs._AllLogs`" in sql
         duck = to_duckdb(sql)

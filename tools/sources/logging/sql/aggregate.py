@@ -37,9 +37,12 @@ def read_aggregates(engine: Any, where: str, *, entry_limit: int = ENTRY_LIMIT, 
         out["latency_by_path"] = plain_rows(run("latency_by_path", where, top=TOP))
         out["request_templates"] = plain_rows(run("request_templates", where, limit=entry_limit))
         out["instances"] = plain_rows(run("instances", where, limit=10_001))
-    entries = [entry_of(r) for r in run("entries", where, limit=entry_limit)]
+    # the digest templates failed requests in SQL; the evidence (samples on) reads them as entries
+    with_failed = 1 if samples else 0
+    entries = [entry_of(r) for r in run("entries", where, limit=entry_limit, with_failed=with_failed)]
     out["entries"] = entries
-    out["entries_left_out"] = max(0, out["counts"].get("evidence", 0) - len(entries))
+    wanted = out["counts"].get("evidence" if with_failed else "log_entries", 0)
+    out["entries_left_out"] = max(0, wanted - len(entries))
     if digest and out["entries_left_out"]:
         out["log_templates"] = plain_rows(run("log_templates", where, limit=500))
         out["rest_logs"] = _rest(run, where, entries[-1]) if entries else []

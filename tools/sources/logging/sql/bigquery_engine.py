@@ -58,8 +58,9 @@ class BigQueryEngine:
 
     def plan(self, where: str, names: list[str]) -> int:
         """Dry-run every aggregate; refuse when their total scan is above the cap."""
+        values: dict[str, int | str] = {"limit": 1, "top": 1, "per_group": 1, "with_failed": 1}
         for name in names:
-            self.planned[name] = self.dry_run(self._sql(name, where, {"limit": 1, "top": 1, "per_group": 1}))
+            self.planned[name] = self.dry_run(self._sql(name, where, values))
         total = sum(self.planned.values())
         self.notify(f"Log Analytics dry run: {len(names)} queries will scan {human_bytes(total)} "
                     f"(cap {human_bytes(self.max_scan_bytes)})")
