@@ -64,17 +64,32 @@ def _rest(builder: DigestBuilder, rows: list[dict[str, Any]]) -> None:
             builder._error_at(first)
 
 
-def analyze_aggregates(agg: dict[str, Any], *, metrics: dict[str, Any] | None = None) -> dict[str, Any]:
-    """{"signature_hits", "digest"} from `read_aggregates` output, as `analyze_entries` gives for the same logs."""
-    normalize = _normalizer()
-    collector = HitCollector(None)
-    builder = DigestBuilder()
-    for entry in agg.get("entries") or []:
+class EntryFold:
+    """Folds evidence entries one at a time (the streamed path calls it per row)."""
+
+    def __init__(self) -> None:
+        self.normalize = _normalizer()
+        self.collector = HitCollector(None)
+        self.builder = DigestBuilder()
+
+    def __call__(self, entry: dict[str, Any]) -> None:
         if is_plain(entry):
-            continue  # counted in request_minutes, templated in request_templates
-        record = normalize(entry)
-        collector.add(record)
-        builder.add(record)
+            return  # counted in request_minutes, templated in request_templates
+        record = self.normalize(entry)
+        self.collector.add(record)
+        self.builder.add(record)
+
+
+def analyze_aggregates(agg: dict[str, Any], *, metrics: dict[str, Any] | None = None,
+                       fold: EntryFold | None = None) -> dict[str, Any]:
+    """{"signature_hits", "digest"} from `read_aggregates` output, as `analyze_entries` gives for the same logs.
+
+    `fold` is the EntryFold the entries were already streamed into, if they were.
+    """
+    fold = fold or EntryFold()
+    collector, builder = fold.collector, fold.builder
+    for entry in agg.get("entries") or []:
+        fold(entry)
     for row in agg.get("request_minutes") or []:
         builder.count_requests(row["first_ts"], int(row["status"] or 0), row["service"] or "", row["revision"] or "",
                                int(row["n"]), row["last_ts"])
@@ -90,7 +105,7 @@ def analyze_aggregates(agg: dict[str, Any], *, metrics: dict[str, Any] | None = 
     counts = agg.get("counts") or {}
     digest["input"] = {"engine": agg.get("engine"), "entries": counts.get("total", 0),
                        "counted_in_sql": counts.get("plain_requests", 0),
-                       "entries_returned": len(agg.get("entries") or []),
+                       "entries_returned": len(agg.get("entries") or []) + agg.get("entries_streamed", 0),
                        "entries_left_out": agg.get("entries_left_out", 0), "queries": agg.get("queries"),
                        "bytes_scanned": agg.get("bytes_scanned")}
     digest["latency_by_path"] = [
@@ -112,6 +127,7 @@ def analyze_file_sql(path: str, *, metrics: dict[str, Any] | None = None) -> dic
     from tools.sources.logging.sql.aggregate import read_aggregates
     from tools.sources.logging.sql.duckdb_engine import DuckDBEngine
 
+    fold = EntryFold()
     with DuckDBEngine(path) as engine:
-        agg = read_aggregates(engine, "TRUE", samples=False)
-    return analyze_aggregates(agg, metrics=metrics)
+        agg = read_aggregates(engine, "TRUE", samples=False, on_entry=fold)
+    return analyze_aggregates(agg, metrics=metrics, fold=fold)

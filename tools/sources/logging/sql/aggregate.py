@@ -10,6 +10,7 @@ revision (up to `sample_limit`), with how many entries each bound left out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tools.sources.logging.sql.rows import entry_of, plain_rows
@@ -20,13 +21,18 @@ TOP = 20
 
 
 def read_aggregates(engine: Any, where: str, *, entry_limit: int = ENTRY_LIMIT, sample_limit: int = SAMPLE_LIMIT,
-                    digest: bool = True, samples: bool = True) -> dict[str, Any]:
+                    digest: bool = True, samples: bool = True,
+                    on_entry: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """The aggregates of one window.
 
     `digest` adds what only the digest reads (latency histogram and percentiles, request and log
     templates, instance rows); `samples` the successful requests the evidence reads. An investigation
     runs four queries (counts, request_minutes, entries, sample_requests), analyze-logs seven.
+    With `on_entry` (an engine that can `stream`), every log entry goes to it as it is read, none is
+    kept and there is no bound: memory stays flat for a file of any size.
     """
+    if on_entry is not None and hasattr(engine, "stream"):
+        return _streamed(engine, where, on_entry)
     run = engine.run
     counts = (run("counts", where) or [{}])[0]
     minutes = plain_rows(run("request_minutes", where))
@@ -57,6 +63,24 @@ def read_aggregates(engine: Any, where: str, *, entry_limit: int = ENTRY_LIMIT, 
         out["samples_left_out"] = max(0, ok - len(out["samples"]))
     out["queries"] = engine.queries
     out["bytes_scanned"] = getattr(engine, "bytes_scanned", None)
+    return out
+
+
+def _streamed(engine: Any, where: str, on_entry: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """The digest's aggregates, with the log entries streamed to `on_entry` instead of returned."""
+    run = engine.run
+    out: dict[str, Any] = {"engine": engine.name, "counts": {k: int(v or 0) for k, v in
+                                                              (run("counts", where) or [{}])[0].items()}}
+    for name in ("request_minutes", "latency_buckets", "request_templates"):
+        out[name] = plain_rows(run(name, where, limit=1 << 40))
+    out["latency_by_path"] = plain_rows(run("latency_by_path", where, top=TOP))
+    out["instances"] = plain_rows(run("instances", where, limit=10_001))
+    n = 0
+    for row in engine.stream("entries", where, limit=1 << 40, with_failed=0):
+        on_entry(entry_of(row))
+        n += 1
+    out.update(entries=[], entries_streamed=n, entries_left_out=0, samples=[], queries=engine.queries,
+               bytes_scanned=None)
     return out
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,17 @@ class DuckDBEngine:
         from tools.sources.logging.sql.queries import render, to_duckdb
 
         return self.query(to_duckdb(render(name, "_AllLogs", where, **values)))
+
+    def stream(self, name: str, where: str, **values: int | str) -> Iterator[dict[str, Any]]:
+        """Like `run`, in batches: the caller folds rows as they come and never holds them all."""
+        from tools.sources.logging.sql.queries import render, to_duckdb
+
+        self.queries += 1
+        cur = self.con.execute(to_duckdb(render(name, "_AllLogs", where, **values)))
+        names = [d[0] for d in cur.description]
+        while batch := cur.fetchmany(5000):
+            for row in batch:
+                yield dict(zip(names, row, strict=True))
 
     def query(self, sql: str) -> list[dict[str, Any]]:
         self.queries += 1
