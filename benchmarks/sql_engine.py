@@ -1,5 +1,8 @@
 """Benchmark: the SQL path (embedded DuckDB) against the entries path and against DuckDB's own floor.
 
+`count(*)` over read_json lets DuckDB skip parsing most of each line, so a second floor is printed:
+reading the columns the SQL path reads into a table (what any DuckDB analysis of the file pays).
+
 Goals (issue 17): on 1M entries the DuckDB path end to end is >= 10x faster than today's entries path
 through the client, and <= 1.5x DuckDB's bare `read_json` + `count(*)` over the same file (the floor);
 10M entries (~8 GB) in <= 60 s with peak memory <= 1.5 GB.
@@ -47,6 +50,18 @@ def _child(mode: str, path: str) -> None:
         con.execute("SET memory_limit = '1GB'")
         extra["count"] = con.execute("SELECT count(*) FROM read_json(?, format='newline_delimited')",
                                      [path]).fetchone()[0]
+    elif mode == "parsed":
+        import duckdb
+
+        from tools.sources.logging.sql.duckdb_engine import _COLUMNS
+
+        con = duckdb.connect()
+        con.execute("SET threads = 2")
+        con.execute("SET memory_limit = '1GB'")
+        columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in _COLUMNS.items()) + "}"
+        con.execute(f"CREATE TABLE t AS SELECT * FROM read_json(?, format='newline_delimited', columns={columns})",
+                    [path])
+        extra["count"] = con.execute("SELECT count(*) FROM t").fetchone()[0]
     elif mode == "sql":
         from tools.analysis.digest.sql_fold import analyze_file_sql
 
@@ -95,18 +110,29 @@ def _client_rate(path: Path) -> dict:
     return {"client_entries": len(got["records"]), "client_wall": wall}
 
 
+REPEAT = 1
+
+
 def measure(mode: str, path: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", mode, str(path)], check=True, capture_output=True,
-                         text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """The fastest of REPEAT runs (the machine is shared: the minimum is the least disturbed), max peak RSS."""
+    runs = []
+    for _ in range(REPEAT):
+        out = subprocess.run([sys.executable, __file__, "--child", mode, str(path)], check=True, capture_output=True,
+                             text=True)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    best = min(runs, key=lambda r: r["wall"])
+    return {**best, "rss_mib": max(r["rss_mib"] for r in runs)}
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--entries", type=int, default=1_000_000)
     ap.add_argument("--skip-entries", action="store_true", help="skip the entries-path measurements (10M runs)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is printed")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    global REPEAT
+    REPEAT = max(1, args.repeat)
     if args.child:
         _child(*args.child)
         return 0
@@ -120,13 +146,17 @@ def main() -> int:
         print(f"generated {args.entries:,} entries ({path.stat().st_size / 2**30:.2f} GiB) in "
               f"{time.perf_counter() - t0:.0f} s: {path}")
     n, size = args.entries, path.stat().st_size
-    print(f"{n:,} entries, {size / 2**30:.2f} GiB, {os.cpu_count()} CPUs")
+    print(f"{n:,} entries, {size / 2**30:.2f} GiB, {os.cpu_count()} CPUs, fastest of {REPEAT} run(s) each")
     floor = measure("floor", path)
+    parsed = measure("parsed", path)
     sql = measure("sql", path)
     print(f"DuckDB floor (read_json + count(*)): {floor['wall']:.1f} s, peak {floor['rss_mib']:.0f} MiB")
+    print(f"DuckDB parsed floor (read_json of the same columns into a table, no query): {parsed['wall']:.1f} s, "
+          f"peak {parsed['rss_mib']:.0f} MiB")
     print(f"DuckDB path end to end (load, {sql['queries']} queries, fold): {sql['wall']:.1f} s, "
           f"peak {sql['rss_mib']:.0f} MiB, {sql['records']:,} records")
-    print(f"  ratio to the floor: {sql['wall'] / floor['wall']:.2f}x (goal <= 1.5x)")
+    print(f"  ratio to the floor: {sql['wall'] / floor['wall']:.2f}x (goal <= 1.5x); to the parsed floor: "
+          f"{sql['wall'] / parsed['wall']:.2f}x")
     if n >= 10_000_000:
         print(f"  10M goal: {sql['wall']:.0f} s (<= 60 s), {sql['rss_mib']:.0f} MiB (<= 1536 MiB)")
     if not args.skip_entries:
