@@ -159,14 +159,16 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
         gaps.append(_gap("audit_log", "deploy history (Cloud Audit Logs)", why, cmds["deploys"]))
         gaps.append(_gap("cloud_monitoring", "request count, latency and instance metrics", why, cmds["metrics"]))
         return bundle
-    engine = _log_engine(logs_engine, gaps, cmds["logs"])
+    from tools.sources.logging.sql.fetch import fetch_for, pick_engine
+
+    engine = pick_engine(logs_engine, gaps, cmds["logs"])
     bundle["log_engine"] = "entries"
     if engine != "entries":
         spec = logs_engine or {}
         where = f"Log Analytics {spec['log_dataset']}" if spec.get("log_dataset") else "DuckDB"
         with progress.step(f"aggregating logs for {kind} {name} in SQL ({where})"):
             logs = _call("cloud_logging", "runtime logs (requests, stdout/stderr, varlog/system)", cmds["logs"],
-                         lambda: _fetch_logs_sql(kind, name, start, end, spec, progress), gaps)
+                         lambda: fetch_for(kind, name, start, end, spec, progress.info), gaps)
         bundle["log_engine"] = "no engine: the SQL read failed (see data gaps)"
         if logs is not None:
             bundle["log_engine"] = f"sql ({logs['engine']})"
@@ -255,30 +257,6 @@ def _dependency_logs(bundle: dict[str, Any], start: str, end: str, progress: Pro
         seen = {r["insert_id"] for r in bundle["records"]}
         added = [r for r in found["records"] if r["insert_id"] not in seen]
         bundle["records"] = sorted(bundle["records"] + added, key=lambda r: r["timestamp"])
-
-
-def _log_engine(spec: dict[str, Any] | None, gaps: list[dict[str, Any]], follow: str) -> str:
-    """`entries` or `sql`: auto takes SQL with a Log Analytics dataset or a replayed case above the threshold."""
-    from tools.sources.logging.sql.fetch import case_entries, choose
-
-    spec = spec or {}
-    case_file = case_entries(spec.get("case_dir"))
-    engine = choose(spec.get("engine") or "auto", dataset=spec.get("log_dataset"), case_file=case_file)
-    if engine == "sql" and not spec.get("log_dataset") and case_file is None:
-        gaps.append(_gap("cloud_logging", "SQL aggregation of the logs", "--engine sql needs --log-dataset "
-                         "PROJECT.DATASET (a Log Analytics linked dataset) or a replayed case; read with entries.list",
-                         f"{follow} --engine sql --log-dataset PROJECT.DATASET"))
-        return "entries"
-    return engine
-
-
-def _fetch_logs_sql(kind: str, name: str, start: str, end: str, spec: dict[str, Any],
-                    progress: Progress) -> dict[str, Any]:
-    from tools.sources.logging.sql.fetch import case_entries, fetch_logs_sql
-
-    return fetch_logs_sql(kind, name, start, end, dataset=spec.get("log_dataset"),
-                          case_file=None if spec.get("log_dataset") else case_entries(spec.get("case_dir")),
-                          max_scan_bytes=spec.get("max_scan_bytes"), notify=progress.info)
 
 
 LOG_LIMIT = 50_000  # entries read in window order

@@ -84,3 +84,24 @@ def fetch_logs_sql(kind: str, name: str, start: str, end: str, *, dataset: str |
     label = f"{engine.name}" + (f", {agg['bytes_scanned']} bytes scanned" if agg.get("bytes_scanned") else "")
     return {"records": records, "truncated": False, "data_gaps": gaps, "aggregates": agg,
             "engine": label, "sampled_requests": agg.get("samples_left_out", 0)}
+
+
+def pick_engine(spec: dict[str, Any] | None, gaps: list[dict[str, Any]], follow: str) -> str:
+    """`entries` or `sql` for collect_gcp; `sql` with neither a dataset nor a case falls back, with a gap."""
+    spec = spec or {}
+    case_file = case_entries(spec.get("case_dir"))
+    engine = choose(spec.get("engine") or "auto", dataset=spec.get("log_dataset"), case_file=case_file)
+    if engine == "sql" and not spec.get("log_dataset") and case_file is None:
+        gaps.append(gap("cloud_logging", "SQL aggregation of the logs", "--engine sql needs --log-dataset "
+                        "PROJECT.DATASET (a Log Analytics linked dataset) or a replayed case; read with entries.list",
+                        f"{follow} --engine sql --log-dataset PROJECT.DATASET"))
+        return "entries"
+    return engine
+
+
+def fetch_for(kind: str, name: str, start: str, end: str, spec: dict[str, Any], notify: Any) -> dict[str, Any]:
+    """fetch_logs_sql with the investigation's engine settings ({log_dataset, max_scan_bytes, case_dir})."""
+    dataset = spec.get("log_dataset")
+    return fetch_logs_sql(kind, name, start, end, dataset=dataset,
+                          case_file=None if dataset else case_entries(spec.get("case_dir")),
+                          max_scan_bytes=spec.get("max_scan_bytes"), notify=notify)
