@@ -289,7 +289,8 @@ def _fetch_logs(project: str, kind: str, name: str, start: str, end: str, region
                      f"{LOG_LIMIT} only ({first['records'][-1]['timestamp'] if first['records'] else start} on is "
                      f"sampled); every non-2xx and non-request entry ({len(added)} more) was {cut}, so "
                      "window-wide error rates are overstated", "crobs fetch-metrics (request_count by "
-                     "response_code_class) for the true 2xx volume"))
+                     "response_code_class) for the true 2xx volume, or rerun with --log-dataset PROJECT.DATASET "
+                     "(Log Analytics) to count every entry in SQL"))
     return {**first, "records": records, "truncated": rest.truncated, "data_gaps": gaps}
 
 
