@@ -7,17 +7,18 @@ camelCase LogEntry the entries path reads, so both paths normalise entries the s
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 
 def as_json(value: Any) -> Any:
     """JSON text (DuckDB, the replay) or an already parsed value (BigQuery) -> a Python value."""
     if isinstance(value, str):
         try:
-            return json.loads(value)
-        except ValueError:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError:
             return value
     return value
 
