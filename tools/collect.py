@@ -180,8 +180,12 @@ def _commands(t: dict[str, Any], start: str, end: str) -> dict[str, str]:
 
 
 def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
-                gaps: list[dict[str, Any]]) -> dict[str, Any]:
-    """Cloud Run config, logs, deploy history (and metrics when available) for the target."""
+                gaps: list[dict[str, Any]], logs_engine: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Cloud Run config, logs, deploy history (and metrics when available) for the target.
+
+    `logs_engine` ({engine, log_dataset, max_scan_bytes, case_dir}) picks how logs are read: entries.list
+    page by page, or the SQL aggregates (tools/sources/logging/sql) on BigQuery or DuckDB.
+    """
     cmds = _commands(t, start, end)
     project, region, name, kind = t["project_id"], t["region"], t["target_name"], t["target_type"]
     live_source = "cloud_run_job" if kind == "job" else "cloud_run_service"
@@ -194,9 +198,24 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
         gaps.append(_gap("audit_log", "deploy history (Cloud Audit Logs)", why, cmds["deploys"]))
         gaps.append(_gap("cloud_monitoring", "request count, latency and instance metrics", why, cmds["metrics"]))
         return bundle
-    with progress.step(f"fetching Cloud Logging entries for {kind} {name}"):
-        logs = _call("cloud_logging", "runtime logs (requests, stdout/stderr, varlog/system)", cmds["logs"],
-                     lambda: _fetch_logs(project, kind, name, start, end, region), gaps)
+    from tools.sources.logging.sql.fetch import fetch_for, pick_engine
+
+    engine = pick_engine(logs_engine, gaps, cmds["logs"])
+    bundle["log_engine"] = "entries"
+    if engine != "entries":
+        spec = logs_engine or {}
+        where = f"Log Analytics {spec['log_dataset']}" if spec.get("log_dataset") else "DuckDB"
+        with progress.step(f"aggregating logs for {kind} {name} in SQL ({where})"):
+            logs = _call("cloud_logging", "runtime logs (requests, stdout/stderr, varlog/system)", cmds["logs"],
+                         lambda: fetch_for(kind, name, start, end, spec, progress.info), gaps)
+        bundle["log_engine"] = "no engine: the SQL read failed (see data gaps)"
+        if logs is not None:
+            bundle["log_engine"] = f"sql ({logs['engine']})"
+            bundle["log_aggregates"] = logs.get("aggregates")
+    else:
+        with progress.step(f"fetching Cloud Logging entries for {kind} {name}"):
+            logs = _call("cloud_logging", "runtime logs (requests, stdout/stderr, varlog/system)", cmds["logs"],
+                         lambda: _fetch_logs(project, kind, name, start, end, region), gaps)
     if logs is not None:
         bundle["records"] = logs.get("records") or []
         if not bundle["records"] and not logs.get("data_gaps"):
@@ -309,7 +328,8 @@ def _fetch_logs(project: str, kind: str, name: str, start: str, end: str, region
                      f"{LOG_LIMIT} only ({first['records'][-1]['timestamp'] if first['records'] else start} on is "
                      f"sampled); every non-2xx and non-request entry ({len(added)} more) was {cut}, so "
                      "window-wide error rates are overstated", "crobs fetch-metrics (request_count by "
-                     "response_code_class) for the true 2xx volume"))
+                     "response_code_class) for the true 2xx volume, or rerun with --log-dataset PROJECT.DATASET "
+                     "(Log Analytics) to count every entry in SQL"))
     return {**first, "records": records, "truncated": rest.truncated, "data_gaps": gaps}
 
 

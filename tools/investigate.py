@@ -76,6 +76,9 @@ def investigate(
     source_deadline: float | None = None,
     failure_budget: float | None = None,
     repo_deadline: float | None = None,
+    engine: str = "auto",
+    log_dataset: str | None = None,
+    max_scan_bytes: int | None = None,
 ) -> dict[str, Any]:
     """Investigate one Cloud Run service or job and write report.json + report.md (see module docstring)."""
     progress = Progress()
@@ -121,8 +124,15 @@ def investigate(
     if emit_alerts and Path(emit_alerts).exists() and not Path(emit_alerts).is_dir():
         raise UsageError(f"--emit-alerts {emit_alerts}: exists and is not a directory")
 
+    from tools.sources.logging.sql.engines import check_engine
+
+    logs_engine = {"engine": check_engine(engine), "log_dataset": log_dataset, "max_scan_bytes": max_scan_bytes,
+                   "case_dir": case.get("dir")}
+
     with replay_env(replay), deadline.limits(**limits), deadline.run_budget():
-        gcp = collect_gcp(target, start_s, end_s, progress, gaps)
+        gcp = collect_gcp(target, start_s, end_s, progress, gaps, logs_engine)
+        engine_note = f"logs read with {gcp.get('log_engine') or 'entries'}"
+        window_note = f"{window_note}; {engine_note}" if window_note else engine_note
         code = collect_repo(repo, profile, target, progress, gaps)
         card = collect_card(trello, progress, gaps)
         gaps.extend(replay_gaps())

@@ -28,6 +28,7 @@ API_MODULES = (
     "tools.replay.run_api",
     "tools.replay.monitoring_api",
     "tools.replay.trello_api",
+    "tools.replay.bigquery_api",
 )
 
 _STATUS_NAMES = {

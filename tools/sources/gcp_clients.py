@@ -92,3 +92,10 @@ def authorized_session() -> Any:
     path with this session (responses still parsed by the library's types).
     """
     return _session(_credentials())
+
+
+def bigquery_client(project: str) -> Any:
+    """BigQuery (Log Analytics linked datasets) over REST, pointed at the replay server like the others."""
+    from google.cloud import bigquery
+
+    return bigquery.Client(project=project, credentials=_credentials(), client_options=_client_options() or None)

@@ -97,19 +97,30 @@ def analyze_jsonl(path: str | Path, *, metrics: dict[str, Any] | None = None) ->
 
 
 # tool
-def analyze_logs(path: str, lang: str = "en") -> dict[str, Any]:
-    """Signature hits and a bounded digest of a LogEntry JSONL file (or a case directory's logging/entries.jsonl).
+def analyze_logs(path: str, lang: str = "en", engine: str = "auto") -> dict[str, Any]:
+    """Signature hits and a bounded digest of a LogEntry file (or a case directory's logging/entries.jsonl).
 
     Lets an assistant look at any volume of recorded logs through a few
     thousand tokens instead of reading the lines. `lang` picks the language of
-    each hit's meaning and fix.
+    each hit's meaning and fix. `engine` sql reads the file with embedded DuckDB
+    (JSON lines or the JSON array `gcloud logging read --format=json` prints);
+    auto picks it for JSON arrays and files above 64 MiB.
     """
     if lang not in ("en", "ja"):
         raise InputError(f"lang must be en or ja, not {lang!r}")
     p = Path(path)
     if p.is_dir():
         p = p / "logging" / "entries.jsonl"
-    result = analyze_jsonl(p)
+    if not p.is_file():
+        raise InputError(f"{p}: not a file")
+    from tools.sources.logging.sql.engines import file_engine
+
+    if file_engine(engine, p) == "sql":
+        from tools.analysis.digest.sql_fold import analyze_file_sql
+
+        result = analyze_file_sql(str(p))
+    else:
+        result = analyze_jsonl(p)
     for hit in result["signature_hits"]:
         hit["meaning"] = hit["meaning"][lang]  # type: ignore[typeddict-item]
         hit["fix"] = hit["fix"][lang]  # type: ignore[typeddict-item]

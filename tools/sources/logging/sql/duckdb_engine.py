@@ -1,0 +1,137 @@
+"""DuckDB, embedded: a LogEntry file read once into a Log Analytics-shaped table, then queried in SQL.
+
+The file is a case's entries.jsonl, a Cloud Storage log sink's JSON lines, or the JSON array
+`gcloud logging read --format=json` prints: all camelCase LogEntry objects. One `read_json` pass
+maps them to the snake_case `_AllLogs` shape (timestamp as TIMESTAMP, resource.labels, labels and
+payloads as JSON, http_request as a record whose latency is a Duration record) in an in-memory
+database with a memory limit, a thread count and a spill directory under a temporary directory,
+so a file larger than memory streams through DuckDB and never through Python (an on-disk database
+cost twice the load time for no gain: the table lives for one run). The aggregates then read that table.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tools.errors import InputError
+
+MEMORY_LIMIT = os.environ.get("CROBS_DUCKDB_MEMORY", "1GB")
+THREADS = int(os.environ.get("CROBS_DUCKDB_THREADS", "2") or 2)
+
+_COLUMNS = {
+    "timestamp": "VARCHAR", "severity": "VARCHAR", "logName": "VARCHAR", "insertId": "VARCHAR", "trace": "VARCHAR",
+    "resource": "STRUCT(type VARCHAR, labels JSON)", "labels": "JSON",
+    "httpRequest": "STRUCT(requestMethod VARCHAR, requestUrl VARCHAR, status BIGINT, latency VARCHAR, "
+                   "userAgent VARCHAR, remoteIp VARCHAR, protocol VARCHAR)",
+    "textPayload": "VARCHAR", "jsonPayload": "JSON", "protoPayload": "JSON",
+}
+
+# camelCase LogEntry -> the Log Analytics columns the GoogleSQL aggregates read. Latency is a Duration
+# string ("0.031860s") as Cloud Logging's JSON writes it, or a {seconds, nanos} object in some exports.
+_SELECT = """
+SELECT
+  CAST(TRY_CAST("timestamp" AS TIMESTAMPTZ) AS TIMESTAMP) AS timestamp,
+  severity, logName AS log_name, insertId AS insert_id, trace, resource, labels,
+  CASE WHEN httpRequest IS NULL THEN NULL ELSE struct_pack(
+    request_method := httpRequest.requestMethod, request_url := httpRequest.requestUrl, status := httpRequest.status,
+    latency := struct_pack(seconds := CAST(FLOOR(secs) AS BIGINT),
+                           nanos := CAST(ROUND((secs - FLOOR(secs)) * 1e9) AS BIGINT)),
+    user_agent := httpRequest.userAgent, remote_ip := httpRequest.remoteIp, protocol := httpRequest.protocol) END
+    AS http_request,
+  textPayload AS text_payload, jsonPayload AS json_payload, protoPayload AS proto_payload
+FROM (
+  SELECT *, CASE
+    WHEN httpRequest.latency IS NULL THEN NULL
+    WHEN ends_with(httpRequest.latency, 's') THEN TRY_CAST(rtrim(httpRequest.latency, 's') AS DOUBLE)
+    ELSE COALESCE(TRY_CAST(json_extract_string(httpRequest.latency, '$.seconds') AS DOUBLE), 0)
+         + COALESCE(TRY_CAST(json_extract_string(httpRequest.latency, '$.nanos') AS DOUBLE), 0) / 1e9 END AS secs
+  FROM src
+  WHERE "timestamp" IS NOT NULL OR logName IS NOT NULL OR insertId IS NOT NULL)  -- a malformed line reads as all NULL
+"""
+
+
+def file_format(path: Path) -> str:
+    """'array' for a JSON array (gcloud --format=json), 'newline_delimited' for JSON lines."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if b"\x00" in head:
+        raise InputError(f"{path}: binary file, expected Cloud Logging LogEntry JSON (lines or an array)")
+    stripped = head.lstrip()
+    return "array" if stripped.startswith(b"[") else "newline_delimited"
+
+
+class DuckDBEngine:
+    """One log file loaded into `_AllLogs`; `query(sql)` runs already-translated DuckDB SQL."""
+
+    name = "duckdb"
+
+    def __init__(self, path: str | Path, *, memory_limit: str = MEMORY_LIMIT, threads: int = THREADS) -> None:
+        import duckdb
+
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise InputError(f"{self.path}: not a file")
+        self.queries = 0
+        self._dir = tempfile.mkdtemp(prefix="crobs-duckdb-")
+        try:
+            self.con = duckdb.connect(":memory:")  # spills to temp_directory above memory_limit
+            self.con.execute(f"SET threads = {int(threads)}")
+            for setting, value in (("memory_limit", memory_limit), ("preserve_insertion_order", False),
+                                   ("TimeZone", "UTC"), ("temp_directory", str(Path(self._dir) / "spill"))):
+                self.con.execute(f"SET {setting} = ?", [value])
+            self._load()
+        except duckdb.Error as exc:
+            self.close()
+            raise InputError(f"{self.path}: cannot read as Cloud Logging LogEntry JSON: {str(exc).splitlines()[0]}") \
+                from exc
+        except BaseException:
+            self.close()
+            raise
+
+    def _load(self) -> None:
+        fmt = file_format(self.path)
+        columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in _COLUMNS.items()) + "}"
+        src = (f"read_json(?, format='{fmt}', columns={columns}, ignore_errors=true, "
+               "maximum_object_size=16777216)")
+        self.con.execute(f"CREATE TABLE _AllLogs AS WITH src AS (SELECT * FROM {src}) {_SELECT}", [str(self.path)])
+
+    def run(self, name: str, where: str, **values: int | str) -> list[dict[str, Any]]:
+        """One GoogleSQL aggregate (tools/data/sql/NAME.sql), translated and run here."""
+        from tools.sources.logging.sql.queries import render, to_duckdb
+
+        return self.query(to_duckdb(render(name, "_AllLogs", where, **values)))
+
+    def stream(self, name: str, where: str, **values: int | str) -> Iterator[dict[str, Any]]:
+        """Like `run`, in batches: the caller folds rows as they come and never holds them all."""
+        from tools.sources.logging.sql.queries import render, to_duckdb
+
+        self.queries += 1
+        cur = self.con.execute(to_duckdb(render(name, "_AllLogs", where, **values)))
+        names = [d[0] for d in cur.description]
+        while batch := cur.fetchmany(5000):
+            for row in batch:
+                yield dict(zip(names, row, strict=True))
+
+    def query(self, sql: str) -> list[dict[str, Any]]:
+        self.queries += 1
+        cur = self.con.execute(sql)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def close(self) -> None:
+        con = getattr(self, "con", None)
+        if con is not None:
+            con.close()
+            self.con = None
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def __enter__(self) -> DuckDBEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
