@@ -204,3 +204,11 @@ def test_cli_error_lines_are_masked(capsys):
 def test_env_name_value_pairs_in_text(text):
     out = mask_text(text)
     assert "hunter2x" not in out and out.count("8080") == text.count("8080") and mask_text(out) == out
+
+
+@pytest.mark.parametrize("ref", ["accounts/passwords.py:42", "src/secret_store.go:118:7", "auth/token.ts:9",
+                                 "config/secrets.yaml:3", "infra/api_key.tf:12"])
+def test_a_file_line_citation_with_a_secret_word_in_its_name_is_kept(ref):
+    """Evidence cites `file:line`; a file named after passwords is not a password of 42."""
+    assert mask_text(ref) == ref
+    assert mask_text(f"raw_ref {ref} and DB_PASSWORD=hunter2abc") == f"raw_ref {ref} and DB_PASSWORD={MASK}"

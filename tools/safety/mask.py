@@ -91,6 +91,8 @@ def _keep_value(cat: Catalog, name: str, quote: str, sep: str, raw: str) -> bool
     value = raw.strip("\\\"'")
     if not value or value == MASK or value.lower() in cat.plain_values or value[0] in "$<{%#*":
         return True
+    if not quoted and sep.strip() == ":" and value.replace(":", "").isdigit() and cat.file_ref.search(name):
+        return True  # `accounts/passwords.py:42`: a file:line citation
     if not quoted:
         if "(" in value or "::" in value or "[" in value or _DOTTED.fullmatch(value):
             return True

@@ -41,6 +41,7 @@ class Catalog:
     always_name: re.Pattern[str]
     query_name: re.Pattern[str]
     plain_values: frozenset[str]
+    file_ref: re.Pattern[str]
     reference_parents: frozenset[str]
     email_keep: re.Pattern[str]
     triggers: re.Pattern[str]
@@ -119,6 +120,7 @@ def catalog() -> Catalog:
         always_name=re.compile(names["always"]),
         query_name=re.compile(names["query"]),
         plain_values=frozenset(str(v).lower() for v in data["plain_values"]),
+        file_ref=re.compile(names["file_ref"]),
         reference_parents=frozenset(data["reference_parents"]),
         email_keep=re.compile("|".join(data["email_keep_domains"]), re.IGNORECASE),
         triggers=triggers,
