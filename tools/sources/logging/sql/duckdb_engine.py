@@ -31,6 +31,9 @@ _COLUMNS = {
     "textPayload": "VARCHAR", "jsonPayload": "JSON", "protoPayload": "JSON",
 }
 
+_ALL_LOGS = ("timestamp", "severity", "log_name", "insert_id", "trace", "resource", "labels", "http_request",
+             "text_payload", "json_payload", "proto_payload")
+
 # camelCase LogEntry -> the Log Analytics columns the GoogleSQL aggregates read. Latency is a Duration
 # string ("0.031860s") as Cloud Logging's JSON writes it, or a {seconds, nanos} object in some exports.
 _SELECT = """
@@ -94,24 +97,31 @@ class DuckDBEngine:
             raise
 
     def _load(self) -> None:
+        """One pass over the file: parse, shape as `_AllLogs`, derive logs.sql's fields, store as `_logs`."""
+        from tools.sources.logging.sql.queries import derived_table_sql
+
         fmt = file_format(self.path)
         columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in _COLUMNS.items()) + "}"
         src = (f"read_json(?, format='{fmt}', columns={columns}, ignore_errors=true, "
                "maximum_object_size=16777216)")
-        self.con.execute(f"CREATE TABLE _AllLogs AS WITH src AS (SELECT * FROM {src}) {_SELECT}", [str(self.path)])
+        self.con.execute(f"CREATE TABLE _logs AS WITH src AS (SELECT * FROM {src}), shaped AS ({_SELECT}) "
+                         f"SELECT * FROM ({derived_table_sql('shaped')})", [str(self.path)])
+        # the Log Analytics view itself, for queries written against it (the replay's BigQuery API)
+        self.con.execute(f"CREATE VIEW _AllLogs AS SELECT {', '.join(_ALL_LOGS)} FROM _logs")
 
-    def run(self, name: str, where: str, **values: int | str) -> list[dict[str, Any]]:
-        """One GoogleSQL aggregate (tools/data/sql/NAME.sql), translated and run here."""
+    def _sql(self, name: str, where: str, values: dict[str, int | str]) -> str:
         from tools.sources.logging.sql.queries import render, to_duckdb
 
-        return self.query(to_duckdb(render(name, "_AllLogs", where, **values)))
+        return to_duckdb(render(name, "_logs", where, derived=True, **values), "_logs")
+
+    def run(self, name: str, where: str, **values: int | str) -> list[dict[str, Any]]:
+        """One GoogleSQL aggregate (tools/data/sql/NAME.sql), translated and run on the derived table."""
+        return self.query(self._sql(name, where, values))
 
     def stream(self, name: str, where: str, **values: int | str) -> Iterator[dict[str, Any]]:
         """Like `run`, in batches: the caller folds rows as they come and never holds them all."""
-        from tools.sources.logging.sql.queries import render, to_duckdb
-
         self.queries += 1
-        cur = self.con.execute(to_duckdb(render(name, "_AllLogs", where, **values)))
+        cur = self.con.execute(self._sql(name, where, values))
         names = [d[0] for d in cur.description]
         while batch := cur.fetchmany(5000):
             for row in batch:
