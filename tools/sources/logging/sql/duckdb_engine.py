@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,7 @@ class DuckDBEngine:
         if not self.path.is_file():
             raise InputError(f"{self.path}: not a file")
         self.queries = 0
+        self._lock = threading.Lock()
         self._dir = tempfile.mkdtemp(prefix="crobs-duckdb-")
         try:
             self.con = duckdb.connect(":memory:")  # spills to temp_directory above memory_limit
@@ -120,15 +122,23 @@ class DuckDBEngine:
 
     def stream(self, name: str, where: str, **values: int | str) -> Iterator[dict[str, Any]]:
         """Like `run`, in batches: the caller folds rows as they come and never holds them all."""
-        self.queries += 1
-        cur = self.con.execute(self._sql(name, where, values))
-        names = [d[0] for d in cur.description]
-        while batch := cur.fetchmany(5000):
-            for row in batch:
-                yield dict(zip(names, row, strict=True))
+        self._count()
+        cur = self.con.cursor()  # its own connection to the same database: `run` may go on in another thread
+        try:
+            cur.execute(self._sql(name, where, values))
+            names = [d[0] for d in cur.description]
+            while batch := cur.fetchmany(10_000):
+                for row in batch:
+                    yield dict(zip(names, row, strict=True))
+        finally:
+            cur.close()
+
+    def _count(self) -> None:
+        with self._lock:  # `stream` and `run` may be called from two threads at once
+            self.queries += 1
 
     def query(self, sql: str) -> list[dict[str, Any]]:
-        self.queries += 1
+        self._count()
         cur = self.con.execute(sql)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
