@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tools.sources.logging.sql.rows import entry_of, plain_rows
+from tools.sources.logging.sql.rows import ENTRY_COLUMNS, entry_of, entry_of_values, plain_rows
 
 ENTRY_LIMIT = 200_000  # evidence entries returned whole (the entries path's FULL_LIMIT)
 SAMPLE_LIMIT = 50_000  # successful requests returned as entries (the entries path's LOG_LIMIT)
@@ -92,9 +92,14 @@ def _streamed(engine: Any, where: str, on_entry: Callable[[dict[str, Any]], None
     worker.start()
     n = 0
     try:
-        for row in engine.stream("entries", where, limit=1 << 40, with_failed=0):
-            on_entry(entry_of(row))
-            n += 1
+        for names, batch in engine.stream("entries", where, limit=1 << 40, with_failed=0):
+            if tuple(names) == ENTRY_COLUMNS:
+                for row in batch:
+                    on_entry(entry_of_values(row))
+            else:
+                for row in batch:
+                    on_entry(entry_of(dict(zip(names, row, strict=True))))
+            n += len(batch)
     finally:
         worker.join()
     if failed:

@@ -122,16 +122,15 @@ class DuckDBEngine:
         """One GoogleSQL aggregate (tools/data/sql/NAME.sql), translated and run on the derived table."""
         return self.query(self._sql(name, where, values))
 
-    def stream(self, name: str, where: str, **values: int | str) -> Iterator[dict[str, Any]]:
-        """Like `run`, in batches: the caller folds rows as they come and never holds them all."""
+    def stream(self, name: str, where: str, **values: int | str) -> Iterator[tuple[list[str], list[tuple[Any, ...]]]]:
+        """Like `run`, as (column names, batch of row tuples): the caller folds rows as they come, never all."""
         self._count()
         cur = self.con.cursor()  # its own connection to the same database: `run` may go on in another thread
         try:
             cur.execute(self._sql(name, where, values))
             names = [d[0] for d in cur.description]
             while batch := cur.fetchmany(10_000):
-                for row in batch:
-                    yield dict(zip(names, row, strict=True))
+                yield names, batch
         finally:
             cur.close()
 
