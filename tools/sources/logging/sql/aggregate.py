@@ -88,11 +88,12 @@ def _streamed(engine: Any, where: str, on_entry: Callable[[dict[str, Any]], None
         except BaseException as exc:  # re-raised in the caller's thread
             failed.append(exc)
 
+    rows = engine.stream("entries", where, limit=1 << 40, with_failed=0)  # its cursor opens before the thread
     worker = threading.Thread(target=aggregates, name="crobs-sql-aggregates", daemon=True)
     worker.start()
     n = 0
     try:
-        for names, batch in engine.stream("entries", where, limit=1 << 40, with_failed=0):
+        for names, batch in rows:
             if tuple(names) == ENTRY_COLUMNS:
                 for row in batch:
                     on_entry(entry_of_values(row))

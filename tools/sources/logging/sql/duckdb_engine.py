@@ -129,16 +129,25 @@ class DuckDBEngine:
         return self.query(self._sql(name, where, values))
 
     def stream(self, name: str, where: str, **values: int | str) -> Iterator[tuple[list[str], list[tuple[Any, ...]]]]:
-        """Like `run`, as (column names, batch of row tuples): the caller folds rows as they come, never all."""
+        """Like `run`, as (column names, batch of row tuples): the caller folds rows as they come, never all.
+
+        The cursor (its own connection to the same database) is opened here, in the caller's thread,
+        and the query runs on the first `next`: `run` may then go on in another thread meanwhile.
+        """
         self._count()
-        cur = self.con.cursor()  # its own connection to the same database: `run` may go on in another thread
-        try:
-            cur.execute(self._sql(name, where, values))
-            names = [d[0] for d in cur.description]
-            while batch := cur.fetchmany(10_000):
-                yield names, batch
-        finally:
-            cur.close()
+        cur = self.con.cursor()
+        sql = self._sql(name, where, values)
+
+        def batches() -> Iterator[tuple[list[str], list[tuple[Any, ...]]]]:
+            try:
+                cur.execute(sql)
+                names = [d[0] for d in cur.description]
+                while batch := cur.fetchmany(10_000):
+                    yield names, batch
+            finally:
+                cur.close()
+
+        return batches()
 
     def _count(self) -> None:
         with self._lock:  # `stream` and `run` may be called from two threads at once
