@@ -128,7 +128,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--entries", type=int, default=1_000_000)
     ap.add_argument("--skip-entries", action="store_true", help="skip the entries-path measurements (10M runs)")
-    ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is printed")
+    ap.add_argument("--repeat", type=int, default=2, help="runs per measurement; the fastest is printed")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     global REPEAT

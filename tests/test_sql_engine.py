@@ -152,3 +152,30 @@ def test_entries_past_the_bound_still_count_in_the_digest(tmp_path: Path) -> Non
         assert sql["totals"][key] == entries["totals"][key], key
     assert sql["timeline"] == entries["timeline"]
     assert sql["input"]["entries_left_out"] == agg["entries_left_out"] and sql["error_templates_sql"]
+
+
+def test_duckdb_derives_the_json_fields_once_and_streams_the_entries_it_would_return(tmp_path: Path) -> None:
+    from tools.sources.logging.sql.aggregate import read_aggregates
+    from tools.sources.logging.sql.duckdb_engine import DuckDBEngine
+    from tools.sources.logging.sql.rows import entry_of
+
+    path = tmp_path / "entries.jsonl"
+    with path.open("w") as fh:
+        for i in range(300):
+            entry = _request(i, 503 if i % 5 == 0 else 200)
+            entry["labels"] = {"instanceId": f"inst{i % 3}"}
+            if i % 4 == 0:
+                entry["resource"]["labels"]["service_name"] = "other"
+                entry["jsonPayload"] = {"message": f"slow {i}", "n": i}
+            fh.write(json.dumps(entry) + "\n")
+    with DuckDBEngine(path) as engine:
+        for name in ("counts", "request_minutes", "instances", "latency_by_path"):  # no per-query JSON look-ups
+            assert "JSON_VALUE" not in engine._sql(name, "TRUE", {"limit": 10, "top": 5}).upper(), name
+        whole = [entry_of(r) for r in engine.run("entries", "TRUE", limit=1000, with_failed=0)]
+        streamed: list = []
+        agg = read_aggregates(engine, "TRUE", on_entry=streamed.append)
+        only_s = engine.run("counts", where_clause(None, None, "service", "s"))[0]
+        logs_view = engine.query("SELECT count(*) AS n FROM _AllLogs")[0]["n"]
+    assert len(whole) == 75 and streamed == whole and agg["entries_streamed"] == 75
+    assert agg["counts"]["total"] == 300 and {r["instance"] for r in agg["instances"]} == {"inst0", "inst1", "inst2"}
+    assert only_s["total"] == 225 and logs_view == 300

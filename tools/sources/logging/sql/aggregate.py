@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tools.sources.logging.sql.rows import entry_of, plain_rows
+from tools.sources.logging.sql.rows import ENTRY_COLUMNS, entry_of, entry_of_values, plain_rows
 
 ENTRY_LIMIT = 200_000  # evidence entries returned whole (the entries path's FULL_LIMIT)
 SAMPLE_LIMIT = 50_000  # successful requests returned as entries (the entries path's LOG_LIMIT)
@@ -67,18 +67,44 @@ def read_aggregates(engine: Any, where: str, *, entry_limit: int = ENTRY_LIMIT, 
 
 
 def _streamed(engine: Any, where: str, on_entry: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
-    """The digest's aggregates, with the log entries streamed to `on_entry` instead of returned."""
-    run = engine.run
-    out: dict[str, Any] = {"engine": engine.name, "counts": {k: int(v or 0) for k, v in
-                                                              (run("counts", where) or [{}])[0].items()}}
-    for name in ("request_minutes", "latency_buckets", "request_templates"):
-        out[name] = plain_rows(run(name, where, limit=1 << 40))
-    out["latency_by_path"] = plain_rows(run("latency_by_path", where, top=TOP))
-    out["instances"] = plain_rows(run("instances", where, limit=10_001))
+    """The digest's aggregates, with the log entries streamed to `on_entry` instead of returned.
+
+    The aggregates run in a second thread while this one folds the streamed entries: the engine's
+    queries release the GIL, so the Python fold and DuckDB's scans overlap instead of queueing.
+    """
+    import threading
+
+    out: dict[str, Any] = {"engine": engine.name}
+    failed: list[BaseException] = []
+
+    def aggregates() -> None:
+        try:
+            run = engine.run
+            out["counts"] = {k: int(v or 0) for k, v in (run("counts", where) or [{}])[0].items()}
+            for name in ("request_minutes", "latency_buckets", "request_templates"):
+                out[name] = plain_rows(run(name, where, limit=1 << 40))
+            out["latency_by_path"] = plain_rows(run("latency_by_path", where, top=TOP))
+            out["instances"] = plain_rows(run("instances", where, limit=10_001))
+        except BaseException as exc:  # re-raised in the caller's thread
+            failed.append(exc)
+
+    rows = engine.stream("entries", where, limit=1 << 40, with_failed=0)  # its cursor opens before the thread
+    worker = threading.Thread(target=aggregates, name="crobs-sql-aggregates", daemon=True)
+    worker.start()
     n = 0
-    for row in engine.stream("entries", where, limit=1 << 40, with_failed=0):
-        on_entry(entry_of(row))
-        n += 1
+    try:
+        for names, batch in rows:
+            if tuple(names) == ENTRY_COLUMNS:
+                for row in batch:
+                    on_entry(entry_of_values(row))
+            else:
+                for row in batch:
+                    on_entry(entry_of(dict(zip(names, row, strict=True))))
+            n += len(batch)
+    finally:
+        worker.join()
+    if failed:
+        raise failed[0]
     out.update(entries=[], entries_streamed=n, entries_left_out=0, samples=[], queries=engine.queries,
                bytes_scanned=None)
     return out

@@ -66,17 +66,35 @@ def time_literal(value: str) -> str:
     return f"'{value}'"
 
 
-def render(name: str, table: str, where: str, **values: int | str) -> str:
-    """One aggregate as GoogleSQL: the logs CTE inlined, placeholders filled (strings arrive as validated literals)."""
+# The logs CTE over a table that already holds logs.sql's columns (DuckDB derives them once, at load).
+_DERIVED_LOGS = "logs AS (SELECT * FROM {{table}} WHERE {{where}})"
+
+
+def render(name: str, table: str, where: str, *, derived: bool = False, **values: int | str) -> str:
+    """One aggregate as GoogleSQL: the logs CTE inlined, placeholders filled (strings arrive as validated literals).
+
+    `derived`: `table` is a table of logs.sql's own output (every _AllLogs column plus the derived
+    ones, see `derived_table_sql`), so the CTE only filters it instead of deriving every field again.
+    """
     if name not in AGGREGATES:
         raise InputError(f"unknown log aggregate {name!r}")
-    sql = _text(name).replace("{{logs}}", _text("logs"))
+    sql = _text(name).replace("{{logs}}", _DERIVED_LOGS if derived else _text("logs"))
     sql = sql.replace("{{table}}", table).replace("{{where}}", where)
     for key, value in values.items():
         sql = sql.replace("{{" + key + "}}", value if isinstance(value, str) else str(int(value)))
     if "{{" in sql:
         raise InputError(f"log aggregate {name!r} needs a value for {sql[sql.index('{{'):].split('}}')[0]}}}}}")
     return sql
+
+
+def derived_table_sql(source: str) -> str:
+    """DuckDB SQL selecting logs.sql's columns (every _AllLogs column plus the derived ones) from `source`.
+
+    `source` is a DuckDB relation shaped like `_AllLogs`; the result is what `render(..., derived=True)`
+    reads, so the JSON look-ups of logs.sql run once per entry instead of once per entry and query.
+    """
+    sql = "WITH " + _text("logs").replace("{{table}}", "_AllLogs").replace("{{where}}", "TRUE") + " SELECT * FROM logs"
+    return to_duckdb(sql, source)
 
 
 def to_duckdb(sql: str, table: str = "_AllLogs") -> str:

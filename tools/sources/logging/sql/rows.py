@@ -37,33 +37,44 @@ def _duration(ms: Any) -> str | None:
     return f"{float(ms) / 1000.0:.9f}".rstrip("0").rstrip(".") + "s"
 
 
+# The columns of entries.sql and sample_requests.sql, in their order.
+ENTRY_COLUMNS = ("ts", "severity", "log_name", "insert_id", "trace", "resource_type", "resource_labels", "labels",
+                 "has_http", "request_method", "request_url", "status", "latency_ms", "user_agent", "remote_ip",
+                 "protocol", "text_payload", "json_payload", "proto_payload")
+
+
 def entry_of(row: dict[str, Any]) -> dict[str, Any]:
     """One evidence row (entries.sql / sample_requests.sql) as a camelCase LogEntry dict."""
-    entry: dict[str, Any] = {"timestamp": as_time(row.get("ts")), "logName": row.get("log_name") or "",
-                             "insertId": row.get("insert_id") or ""}
-    if row.get("severity"):
-        entry["severity"] = row["severity"]
-    if row.get("trace"):
-        entry["trace"] = row["trace"]
-    resource: dict[str, Any] = {"type": row.get("resource_type") or ""}
-    labels = as_json(row.get("resource_labels"))
-    if isinstance(labels, dict):
-        resource["labels"] = labels
+    return entry_of_values(tuple(row.get(c) for c in ENTRY_COLUMNS))
+
+
+def entry_of_values(row: tuple[Any, ...]) -> dict[str, Any]:
+    """`entry_of` for a positional row in ENTRY_COLUMNS order: the streamed path builds no dict per row."""
+    (ts, severity, log_name, insert_id, trace, resource_type, resource_labels, labels, has_http, method, url, status,
+     latency_ms, user_agent, remote_ip, protocol, text_payload, json_payload, proto_payload) = row
+    entry: dict[str, Any] = {"timestamp": as_time(ts), "logName": log_name or "", "insertId": insert_id or ""}
+    if severity:
+        entry["severity"] = severity
+    if trace:
+        entry["trace"] = trace
+    resource: dict[str, Any] = {"type": resource_type or ""}
+    parsed = as_json(resource_labels)
+    if isinstance(parsed, dict):
+        resource["labels"] = parsed
     entry["resource"] = resource
-    entry_labels = as_json(row.get("labels"))
-    if isinstance(entry_labels, dict):
-        entry["labels"] = entry_labels
-    if row.get("has_http"):
-        http = {"requestMethod": row.get("request_method"), "requestUrl": row.get("request_url"),
-                "status": row.get("status"), "latency": _duration(row.get("latency_ms")),
-                "userAgent": row.get("user_agent"), "remoteIp": row.get("remote_ip"), "protocol": row.get("protocol")}
+    parsed = as_json(labels)
+    if isinstance(parsed, dict):
+        entry["labels"] = parsed
+    if has_http:
+        http = {"requestMethod": method, "requestUrl": url, "status": status, "latency": _duration(latency_ms),
+                "userAgent": user_agent, "remoteIp": remote_ip, "protocol": protocol}
         entry["httpRequest"] = {k: v for k, v in http.items() if v is not None}
-    if row.get("text_payload") is not None:
-        entry["textPayload"] = row["text_payload"]
-    for column, key in (("json_payload", "jsonPayload"), ("proto_payload", "protoPayload")):
-        value = as_json(row.get(column))
-        if isinstance(value, dict):
-            entry[key] = value
+    if text_payload is not None:
+        entry["textPayload"] = text_payload
+    for value, key in ((json_payload, "jsonPayload"), (proto_payload, "protoPayload")):
+        parsed = as_json(value)
+        if isinstance(parsed, dict):
+            entry[key] = parsed
     return entry
 
 
