@@ -9,6 +9,7 @@ LogEntry the same way whether it came from the API or from a file.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -21,8 +22,13 @@ from tools.timewindow import format_time
 
 MAX_MESSAGE = 4000
 
+@lru_cache(maxsize=4096)
 def short_log_name(log_name: str) -> str:
-    """`projects/p/logs/run.googleapis.com%2Fstderr` -> `run.googleapis.com/stderr`."""
+    """`projects/p/logs/run.googleapis.com%2Fstderr` -> `run.googleapis.com/stderr`.
+
+    Cached: a window holds a handful of log names repeated on every entry, and unquoting each
+    one again was a tenth of the per-entry normalisation time on a million entries.
+    """
     _, sep, rest = (log_name or "").partition("/logs/")
     return unquote(rest if sep else log_name or "")
 

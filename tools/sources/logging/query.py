@@ -31,12 +31,17 @@ def log_kinds() -> dict[str, str]:
     return dict(_data()["log_kinds"])
 
 
-def kind_of_log_id(log_id: str) -> str:
-    """The short kind for a URL-decoded log ID; `other` when it is not a Cloud Run log."""
+@cache
+def _kinds_by_log_id() -> dict[str, str]:
+    out: dict[str, str] = {}
     for kind, known in log_kinds().items():
-        if known == log_id:
-            return kind
-    return "other"
+        out.setdefault(known, kind)  # the first kind listed for a log ID, as the linear search gave
+    return out
+
+
+def kind_of_log_id(log_id: str) -> str:
+    """The short kind for a URL-decoded log ID; `other` when it is not a Cloud Run log (read per entry: a dict)."""
+    return _kinds_by_log_id().get(log_id, "other")
 
 
 def quote_value(value: str) -> str:

@@ -51,8 +51,8 @@ SELECT
   severity, logName AS log_name, insertId AS insert_id, trace, resource, labels,
   CASE WHEN httpRequest IS NULL THEN NULL ELSE struct_pack(
     request_method := httpRequest.requestMethod, request_url := httpRequest.requestUrl, status := httpRequest.status,
-    latency := struct_pack(seconds := CAST(FLOOR(secs) AS BIGINT),
-                           nanos := CAST(ROUND((secs - FLOOR(secs)) * 1e9) AS BIGINT)),
+    latency := CASE WHEN secs IS NULL THEN NULL ELSE struct_pack(seconds := CAST(FLOOR(secs) AS BIGINT),
+                           nanos := CAST(ROUND((secs - FLOOR(secs)) * 1e9) AS BIGINT)) END,
     user_agent := httpRequest.userAgent, remote_ip := httpRequest.remoteIp, protocol := httpRequest.protocol) END
     AS http_request,
   textPayload AS text_payload, jsonPayload AS json_payload, protoPayload AS proto_payload
