@@ -166,6 +166,7 @@ class SignatureMatcher:
                 fallback.append(f"(?:{sig['regex']})")
         # ONE alternation over the required fragments, searched in the lower-cased text; signatures
         # without a usable fragment keep their full regex in a (rarely non-empty) IGNORECASE fallback.
+        self.literals = frozenset(literals)  # what the prescreen searches for (the SQL path reuses them)
         self.prescreen = re.compile(_trie_regex(literals))
         self.fallback = re.compile("|".join(fallback), re.IGNORECASE) if fallback else None
         self._cache: dict[tuple[str, str], list[dict[str, Any]]] = {}

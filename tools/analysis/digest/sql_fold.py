@@ -100,13 +100,16 @@ def analyze_aggregates(agg: dict[str, Any], *, metrics: dict[str, Any] | None = 
     for row in agg.get("instances") or []:
         builder._instance(row.get("instance"))
     _request_templates(builder, agg.get("request_templates") or [])
+    _rest(builder, agg.get("quiet_logs") or [])  # lines only counted (quiet.py): folded as the rest is
     _rest(builder, agg.get("rest_logs") or [])
     digest = builder.result(metrics)
     counts = agg.get("counts") or {}
     digest["input"] = {"engine": agg.get("engine"), "entries": counts.get("total", 0),
                        "counted_in_sql": counts.get("plain_requests", 0),
                        "entries_returned": len(agg.get("entries") or []) + agg.get("entries_streamed", 0),
-                       "entries_left_out": agg.get("entries_left_out", 0), "queries": agg.get("queries"),
+                       "entries_left_out": agg.get("entries_left_out", 0),
+                       "quiet_lines_counted_in_sql": sum(int(r["n"]) for r in agg.get("quiet_logs") or []),
+                       "queries": agg.get("queries"),
                        "bytes_scanned": agg.get("bytes_scanned")}
     digest["latency_by_path"] = [
         {k: (round(v, 1) if isinstance(v, float) else v) for k, v in row.items()}
@@ -124,10 +127,12 @@ def analyze_aggregates(agg: dict[str, Any], *, metrics: dict[str, Any] | None = 
 
 def analyze_file_sql(path: str, *, metrics: dict[str, Any] | None = None) -> dict[str, Any]:
     """`analyze_aggregates` over a LogEntry file (JSON lines or a JSON array) read by DuckDB."""
+    from tools.analysis.digest.quiet import quiet_condition
     from tools.sources.logging.sql.aggregate import read_aggregates
     from tools.sources.logging.sql.duckdb_engine import DuckDBEngine
 
     fold = EntryFold()
     with DuckDBEngine(path) as engine:
-        agg = read_aggregates(engine, "TRUE", samples=False, on_entry=fold)
+        agg = read_aggregates(engine, "TRUE", samples=False, on_entry=fold,
+                              quiet=quiet_condition(fold.collector.matcher))
     return analyze_aggregates(agg, metrics=metrics, fold=fold)

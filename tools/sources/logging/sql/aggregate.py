@@ -22,17 +22,18 @@ TOP = 20
 
 def read_aggregates(engine: Any, where: str, *, entry_limit: int = ENTRY_LIMIT, sample_limit: int = SAMPLE_LIMIT,
                     digest: bool = True, samples: bool = True,
-                    on_entry: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+                    on_entry: Callable[[dict[str, Any]], None] | None = None, quiet: str = "FALSE") -> dict[str, Any]:
     """The aggregates of one window.
 
     `digest` adds what only the digest reads (latency histogram and percentiles, request and log
     templates, instance rows); `samples` the successful requests the evidence reads. An investigation
     runs four queries (counts, request_minutes, entries, sample_requests), analyze-logs seven.
     With `on_entry` (an engine that can `stream`), every log entry goes to it as it is read, none is
-    kept and there is no bound: memory stays flat for a file of any size.
+    kept and there is no bound: memory stays flat for a file of any size. There `quiet` (a GoogleSQL
+    condition, see tools/analysis/digest/quiet.py) names the lines that are only counted, in `quiet_logs`.
     """
     if on_entry is not None and hasattr(engine, "stream"):
-        return _streamed(engine, where, on_entry)
+        return _streamed(engine, where, on_entry, quiet)
     run = engine.run
     counts = (run("counts", where) or [{}])[0]
     minutes = plain_rows(run("request_minutes", where))
@@ -66,7 +67,7 @@ def read_aggregates(engine: Any, where: str, *, entry_limit: int = ENTRY_LIMIT, 
     return out
 
 
-def _streamed(engine: Any, where: str, on_entry: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+def _streamed(engine: Any, where: str, on_entry: Callable[[dict[str, Any]], None], quiet: str) -> dict[str, Any]:
     """The digest's aggregates, with the log entries streamed to `on_entry` instead of returned.
 
     The aggregates run in a second thread while this one folds the streamed entries: the engine's
@@ -85,10 +86,11 @@ def _streamed(engine: Any, where: str, on_entry: Callable[[dict[str, Any]], None
                 out[name] = plain_rows(run(name, where, limit=1 << 40))
             out["latency_by_path"] = plain_rows(run("latency_by_path", where, top=TOP))
             out["instances"] = plain_rows(run("instances", where, limit=10_001))
+            out["quiet_logs"] = plain_rows(run("quiet_logs", where, quiet=quiet)) if quiet != "FALSE" else []
         except BaseException as exc:  # re-raised in the caller's thread
             failed.append(exc)
 
-    rows = engine.stream("entries", where, limit=1 << 40, with_failed=0)  # its cursor opens before the thread
+    rows = engine.stream("entries", where, limit=1 << 40, with_failed=0, quiet=quiet)  # cursor opens before the thread
     worker = threading.Thread(target=aggregates, name="crobs-sql-aggregates", daemon=True)
     worker.start()
     n = 0

@@ -16,7 +16,7 @@ from tools.paths import DATA
 
 SQL_DIR = DATA / "sql"
 AGGREGATES = ("counts", "request_minutes", "latency_buckets", "latency_by_path", "request_templates",
-              "log_templates", "instances", "entries", "sample_requests", "rest_logs")
+              "log_templates", "instances", "entries", "sample_requests", "rest_logs", "quiet_logs")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
 _TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 _DATASET_RE = re.compile(r"^[a-z][a-z0-9-]{4,61}[a-z0-9]\.[A-Za-z0-9_]{1,1024}$|^[A-Za-z0-9_-]+\.[A-Za-z0-9_]+$")
@@ -80,6 +80,7 @@ def render(name: str, table: str, where: str, *, derived: bool = False, **values
         raise InputError(f"unknown log aggregate {name!r}")
     sql = _text(name).replace("{{logs}}", _DERIVED_LOGS if derived else _text("logs"))
     sql = sql.replace("{{table}}", table).replace("{{where}}", where)
+    values = {"quiet": "FALSE", **values}  # no line is left to quiet_logs.sql unless the caller says which
     for key, value in values.items():
         sql = sql.replace("{{" + key + "}}", value if isinstance(value, str) else str(int(value)))
     if "{{" in sql:
