@@ -68,6 +68,8 @@ def _child(mode: str, path: str) -> None:
         result = analyze_file_sql(path)
         extra["records"] = result["digest"]["totals"]["records"]
         extra["queries"] = result["digest"]["input"]["queries"]
+    elif mode == "phases":
+        extra.update(_phases(path))
     elif mode == "entries":
         from tools.analysis.digest.analyze import analyze_jsonl
 
@@ -77,6 +79,36 @@ def _child(mode: str, path: str) -> None:
     wall = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"wall": wall, "rss_mib": rss, **extra}))
+
+
+def _phases(path: str) -> dict:
+    """Where the DuckDB path's time goes, one phase after the other (end to end, they overlap a little)."""
+    from tools.analysis.digest.quiet import quiet_condition
+    from tools.analysis.digest.sql_fold import EntryFold
+    from tools.sources.logging.sql.duckdb_engine import DuckDBEngine
+    from tools.sources.logging.sql.rows import entry_of_values
+
+    quiet, fold, out = quiet_condition(), EntryFold(), {}
+    t0 = time.perf_counter()
+    with DuckDBEngine(path, lean=True) as engine:  # as analyze_file_sql opens it
+        out["load"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for name, values in (("counts", {}), ("request_minutes", {}), ("latency_buckets", {}),
+                             ("request_templates", {"limit": 1 << 40}), ("latency_by_path", {"top": 20}),
+                             ("instances", {"limit": 10_001}), ("quiet_logs", {"quiet": quiet})):
+            engine.run(name, "TRUE", **values)
+        out["aggregates"] = time.perf_counter() - t0
+        t0, n = time.perf_counter(), 0
+        for _, batch in engine.stream("entries", "TRUE", limit=1 << 40, with_failed=0, quiet=quiet):
+            n += len([entry_of_values(row) for row in batch])
+        out["entries_query_and_rows"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for _, batch in engine.stream("entries", "TRUE", limit=1 << 40, with_failed=0, quiet=quiet):
+            for row in batch:
+                fold(entry_of_values(row))
+        out["fold"] = time.perf_counter() - t0 - out["entries_query_and_rows"]
+    out["entries_folded"] = n
+    return out
 
 
 def _client_rate(path: Path) -> dict:
@@ -129,6 +161,7 @@ def main() -> int:
     ap.add_argument("--entries", type=int, default=1_000_000)
     ap.add_argument("--skip-entries", action="store_true", help="skip the entries-path measurements (10M runs)")
     ap.add_argument("--repeat", type=int, default=2, help="runs per measurement; the fastest is printed")
+    ap.add_argument("--phases", action="store_true", help="also time the DuckDB path's phases one by one")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     global REPEAT
@@ -157,6 +190,11 @@ def main() -> int:
           f"peak {sql['rss_mib']:.0f} MiB, {sql['records']:,} records")
     print(f"  ratio to the floor: {sql['wall'] / floor['wall']:.2f}x (goal <= 1.5x); to the parsed floor: "
           f"{sql['wall'] / parsed['wall']:.2f}x")
+    if args.phases:
+        ph = measure("phases", path)
+        print(f"  phases, one after the other: load {ph['load']:.2f} s, aggregates {ph['aggregates']:.2f} s, entries "
+              f"query {ph['entries_query_and_rows']:.2f} s, Python fold of {ph['entries_folded']:,} log entries "
+              f"{ph['fold']:.2f} s; the fold alone is {ph['fold'] / floor['wall']:.1f}x the floor")
     if n >= 10_000_000:
         print(f"  10M goal: {sql['wall']:.0f} s (<= 60 s), {sql['rss_mib']:.0f} MiB (<= 1536 MiB)")
     if not args.skip_entries:

@@ -179,3 +179,21 @@ def test_duckdb_derives_the_json_fields_once_and_streams_the_entries_it_would_re
     assert len(whole) == 75 and streamed == whole and agg["entries_streamed"] == 75
     assert agg["counts"]["total"] == 300 and {r["instance"] for r in agg["instances"]} == {"inst0", "inst1", "inst2"}
     assert only_s["total"] == 225 and logs_view == 300
+
+
+def test_a_digest_only_engine_keeps_no_evidence_columns_of_plain_requests(tmp_path: Path) -> None:
+    """analyze-logs' lean load: the digest is the same, the full-schema view is absent rather than half empty."""
+    import duckdb
+
+    from tools.sources.logging.sql.aggregate import read_aggregates
+    from tools.sources.logging.sql.duckdb_engine import DuckDBEngine
+
+    path = tmp_path / "entries.jsonl"
+    path.write_text("".join(json.dumps(_request(i, 503 if i % 4 == 0 else 200)) + "\n" for i in range(40)))
+    with DuckDBEngine(path) as full, DuckDBEngine(path, lean=True) as lean:
+        assert full.query("SELECT count(resource) AS n FROM _logs WHERE plain") == [{"n": 40}]
+        assert lean.query("SELECT count(resource) AS n FROM _logs WHERE plain") == [{"n": 0}]
+        assert [read_aggregates(e, "TRUE", samples=False)["request_minutes"] for e in (full, lean)] == \
+            [read_aggregates(full, "TRUE", samples=False)["request_minutes"]] * 2
+        with pytest.raises(duckdb.CatalogException):
+            lean.query("SELECT count(*) FROM _AllLogs")

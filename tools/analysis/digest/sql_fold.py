@@ -132,7 +132,7 @@ def analyze_file_sql(path: str, *, metrics: dict[str, Any] | None = None) -> dic
     from tools.sources.logging.sql.duckdb_engine import DuckDBEngine
 
     fold = EntryFold()
-    with DuckDBEngine(path) as engine:
+    with DuckDBEngine(path, lean=True) as engine:
         agg = read_aggregates(engine, "TRUE", samples=False, on_entry=fold,
                               quiet=quiet_condition(fold.collector.matcher))
     return analyze_aggregates(agg, metrics=metrics, fold=fold)
