@@ -83,8 +83,8 @@ def _note(report: dict) -> str:
     return report["incident_summary"]["window"]["note"]
 
 
-def _gaps(tmp_path: Path) -> list[dict]:
-    return json.loads((tmp_path / "out" / "report.json").read_text())["data_gaps"]
+def _gaps(tmp_path: Path, out: str = "out") -> list[dict]:
+    return json.loads((tmp_path / out / "report.json").read_text())["data_gaps"]
 
 
 def test_a_window_below_the_threshold_is_read_with_entries_and_says_its_count(live, tmp_path: Path) -> None:
@@ -154,6 +154,18 @@ def test_explicit_engines_and_a_given_dataset_skip_the_count(live, tmp_path: Pat
     note = _note(_investigate(tmp_path, "out2", log_dataset="p.crobs_logs"))
     assert note.startswith("logs read with sql (bigquery, ") and "found" not in note
     assert server.count("logging.buckets.list") == 0
+
+
+def test_engine_sql_live_without_a_dataset_looks_for_the_linked_one(live, tmp_path: Path) -> None:
+    server = live(300, 100_000, linked=True)
+    note = _note(_investigate(tmp_path, engine="sql"))
+    assert note.startswith("logs read with sql (bigquery, ") and note.endswith("found, --engine sql)")
+    assert server.count("logging.buckets.list") == 1 and server.count("logging.links.list") == 1
+    live(300, 100_000)
+    assert _note(_investigate(tmp_path, "out2", engine="sql")).startswith("logs read with entries (--engine sql; "
+                                                                          "no linked dataset: no log bucket")
+    gap = next(g for g in _gaps(tmp_path, "out2") if "Log Analytics" in g["missing_signal"])
+    assert "--engine sql without --log-dataset" in gap["why_missing"] and "links create" in gap["follow_up"]
 
 
 def test_the_replay_computes_log_entry_count_for_the_requested_window(live) -> None:
