@@ -200,22 +200,23 @@ def collect_gcp(t: dict[str, Any], start: str, end: str, progress: Progress,
         return bundle
     from tools.sources.logging.sql.fetch import fetch_for, pick_engine
 
-    engine = pick_engine(logs_engine, gaps, cmds["logs"])
-    bundle["log_engine"] = "entries"
-    if engine != "entries":
-        spec = logs_engine or {}
-        where = f"Log Analytics {spec['log_dataset']}" if spec.get("log_dataset") else "DuckDB"
+    choice = pick_engine(logs_engine, gaps, cmds["logs"], (project, region, kind, name, start, end,
+                         cmds["investigate"], LOG_LIMIT, FULL_LIMIT), progress.info)
+    bundle["log_engine"] = choice.label("entries")
+    if choice.engine != "entries":
+        spec = {**(logs_engine or {}), "log_dataset": choice.dataset}
+        where = f"Log Analytics {choice.dataset}" if choice.dataset else "DuckDB"
         with progress.step(f"aggregating logs for {kind} {name} in SQL ({where})"):
             logs = _call("cloud_logging", "runtime logs (requests, stdout/stderr, varlog/system)", cmds["logs"],
                          lambda: fetch_for(kind, name, start, end, spec, progress.info), gaps)
         bundle["log_engine"] = "no engine: the SQL read failed (see data gaps)"
         if logs is not None:
-            bundle["log_engine"] = f"sql ({logs['engine']})"
+            bundle["log_engine"] = choice.label(f"sql ({logs['engine']})")
             bundle["log_aggregates"] = logs.get("aggregates")
     else:
         with progress.step(f"fetching Cloud Logging entries for {kind} {name}"):
             logs = _call("cloud_logging", "runtime logs (requests, stdout/stderr, varlog/system)", cmds["logs"],
-                         lambda: _fetch_logs(project, kind, name, start, end, region), gaps)
+                         lambda: _fetch_logs(project, kind, name, start, end, region, choice.first_pages), gaps)
     if logs is not None:
         bundle["records"] = logs.get("records") or []
         if not bundle["records"] and not logs.get("data_gaps"):
@@ -302,7 +303,8 @@ LOG_LIMIT = 50_000  # entries read in window order
 FULL_LIMIT = 200_000  # non-2xx and non-request entries, read whole when the window is busier than LOG_LIMIT
 
 
-def _fetch_logs(project: str, kind: str, name: str, start: str, end: str, region: str | None) -> dict[str, Any]:
+def _fetch_logs(project: str, kind: str, name: str, start: str, end: str, region: str | None,
+                first_pages: Any = None) -> dict[str, Any]:
     """The window's entries; when there are more than LOG_LIMIT, everything but the 2xx requests is read whole.
 
     A busy window's failure is rarely in its first 50,000 entries, and almost all of those are
@@ -312,7 +314,8 @@ def _fetch_logs(project: str, kind: str, name: str, start: str, end: str, region
     from tools.sources.logging.cloud_logging import fetch_logs, fetch_logs_iter
     from tools.sources.logging.paging import LogFetch
 
-    first = fetch_logs(project, kind, name, start, end, region=region, limit=LOG_LIMIT)
+    first = first_pages.result() if first_pages else fetch_logs(project, kind, name, start, end, region=region,
+                                                                limit=LOG_LIMIT)  # resumes auto's count
     if not first.get("truncated"):
         return first
     base = fetch_logs_iter(project, kind, name, start, end, region=region).filter

@@ -29,6 +29,7 @@ API_MODULES = (
     "tools.replay.monitoring_api",
     "tools.replay.trello_api",
     "tools.replay.bigquery_api",
+    "tools.replay.logging_config_api",  # after monitoring_api: wraps its route for log_entry_count
 )
 
 _STATUS_NAMES = {

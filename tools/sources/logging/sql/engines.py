@@ -1,8 +1,10 @@
 """The log engines behind one choice: `entries` (Cloud Logging entries.list), `duckdb`, `bigquery`.
 
 `auto` reads SQL when a Log Analytics dataset is configured, or when the window holds more entries
-than AUTO_THRESHOLD (counted from the first pages of entries.list, or from a file's size), and
-entries otherwise: small windows keep the entries path's exact, cheap behaviour.
+than AUTO_THRESHOLD (a replayed case's entries.jsonl lines, a file's size, or live the Logging
+`log_entry_count` metric or an estimate from the first entries.list page, see
+tools/sources/logging/entry_count.py) and the project's linked dataset is found
+(linked_dataset.py); entries otherwise: small windows keep the entries path's exact, cheap behaviour.
 """
 
 from __future__ import annotations
