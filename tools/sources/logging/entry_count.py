@@ -19,7 +19,10 @@ from tools.timewindow import format_time, parse_time, parse_window
 
 # Metric shape (Google Cloud metrics, "logging": https://cloud.google.com/monitoring/api/metrics_gcp_i_o#gcp-logging,
 # linked as the list of system-defined metrics from https://cloud.google.com/logging/docs/logs-based-metrics;
-# the filter form below is the one public Cloud Run dashboards and alerts use):
+# the filter form below is the one public Cloud Run dashboards and alerts use; Google's own Kubernetes
+# History Inspector counts a window the same way, `metric.type = "logging.googleapis.com/log_entry_count"
+# AND resource.type = ... AND metric.labels.log != "events"` (github.com/GoogleCloudPlatform/khi,
+# pkg/task/inspection/googlecloudlogk8snode/impl tests), which confirms the `log` label):
 # logging.googleapis.com/log_entry_count, DELTA, INT64, unit "1", metric labels `log` (the log ID) and
 # `severity`, written once a minute on the entry's monitored resource: cloud_run_revision
 # (service_name, revision_name, location, ...) for services, cloud_run_job (job_name, location) for jobs.
