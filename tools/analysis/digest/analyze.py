@@ -98,24 +98,31 @@ def analyze_jsonl(path: str | Path, *, metrics: dict[str, Any] | None = None) ->
 
 # tool
 def analyze_logs(path: str, lang: str = "en", engine: str = "auto") -> dict[str, Any]:
-    """Signature hits and a bounded digest of a LogEntry file (or a case directory's logging/entries.jsonl).
+    """Signature hits and a bounded digest of a LogEntry file, a directory of them, or a case's logs.
 
     Lets an assistant look at any volume of recorded logs through a few
     thousand tokens instead of reading the lines. `lang` picks the language of
     each hit's meaning and fix. `engine` sql reads the file with embedded DuckDB
     (JSON lines or the JSON array `gcloud logging read --format=json` prints);
-    auto picks it for JSON arrays and files above 64 MiB.
+    auto picks it for JSON arrays, files above 64 MiB and directories (a
+    downloaded Cloud Storage sink: every .json/.jsonl file under it).
     """
     if lang not in ("en", "ja"):
         raise InputError(f"lang must be en or ja, not {lang!r}")
     p = Path(path)
-    if p.is_dir():
-        p = p / "logging" / "entries.jsonl"
-    if not p.is_file():
+    if p.is_dir() and ((p / "case.yaml").is_file() or (p / "logging" / "entries.jsonl").is_file()):
+        p = p / "logging" / "entries.jsonl"  # a case directory
+        if not p.is_file():
+            raise InputError(f"{p}: not a file")
+    elif p.is_dir():  # a downloaded Cloud Storage sink: every JSON file under it, in SQL
+        if engine == "entries":
+            raise InputError(f"{p}: a directory of exported log files is read with --engine sql (or auto); "
+                             "--engine entries reads one file")
+    elif not p.is_file():
         raise InputError(f"{p}: not a file")
     from tools.sources.logging.sql.engines import file_engine
 
-    if file_engine(engine, p) == "sql":
+    if p.is_dir() or file_engine(engine, p) == "sql":
         from tools.analysis.digest.sql_fold import analyze_file_sql
 
         result = analyze_file_sql(str(p))

@@ -126,13 +126,17 @@ def analyze_aggregates(agg: dict[str, Any], *, metrics: dict[str, Any] | None = 
 
 
 def analyze_file_sql(path: str, *, metrics: dict[str, Any] | None = None) -> dict[str, Any]:
-    """`analyze_aggregates` over a LogEntry file (JSON lines or a JSON array) read by DuckDB."""
+    """`analyze_aggregates` over a LogEntry file (JSON lines or an array), or a directory of them, in DuckDB."""
     from tools.analysis.digest.quiet import quiet_condition
     from tools.sources.logging.sql.aggregate import read_aggregates
     from tools.sources.logging.sql.duckdb_engine import DuckDBEngine
+    from tools.sources.logging.sql.log_files import skipped_summary
 
     fold = EntryFold()
     with DuckDBEngine(path, lean=True) as engine:
         agg = read_aggregates(engine, "TRUE", samples=False, on_entry=fold,
                               quiet=quiet_condition(fold.collector.matcher))
-    return analyze_aggregates(agg, metrics=metrics, fold=fold)
+        files, skipped = sum(len(v) for v in engine.files.values()), engine.skipped
+    result = analyze_aggregates(agg, metrics=metrics, fold=fold)
+    result["digest"]["input"].update(files=files, **skipped_summary(skipped))
+    return result

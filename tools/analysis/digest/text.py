@@ -56,5 +56,9 @@ def render_digest_text(digest: dict[str, Any]) -> str:
         out.append("deploys:")
         out.extend(f"  {d['timestamp']} {d['what']} {d['service'] or ''} {d['raw_ref']}"
                    for d in digest["deploy_markers"])
+    skipped = (digest.get("input") or {}).get("files_skipped")
+    if skipped:
+        out.append(f"input: {digest['input'].get('files')} files read, {skipped} skipped: "
+                   + "; ".join(digest["input"].get("skipped") or []))
     return "\n".join(out)
 

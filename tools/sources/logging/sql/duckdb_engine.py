@@ -1,7 +1,8 @@
-"""DuckDB, embedded: a LogEntry file read once into a Log Analytics-shaped table, then queried in SQL.
+"""DuckDB, embedded: LogEntry files read once into a Log Analytics-shaped table, then queried in SQL.
 
-The file is a case's entries.jsonl, a Cloud Storage log sink's JSON lines, or the JSON array
-`gcloud logging read --format=json` prints: all camelCase LogEntry objects. One `read_json` pass
+The input is a case's entries.jsonl, the JSON array `gcloud logging read --format=json` prints, or
+a downloaded Cloud Storage sink directory of JSON-lines shards (log_files.py): all camelCase LogEntry
+objects. One `read_json` pass
 maps them to the snake_case `_AllLogs` shape (timestamp as TIMESTAMP, resource.labels, labels and
 payloads as JSON, http_request as a record whose latency is a Duration record) in an in-memory
 database with a memory limit, a thread count and a spill directory under a temporary directory,
@@ -25,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from tools.errors import InputError
+from tools.sources.logging.sql.log_files import file_format, log_files
+
+__all__ = ["DuckDBEngine", "file_format"]
 
 # DuckDB's buffers. With Python's share (the fold, the aggregate rows) and two queries at once (see
 # aggregate._streamed), a 10M-entry file peaked at 1410 MiB with 800MB and 1317 MiB with 700MB, both in
@@ -78,16 +82,6 @@ _LEAN = """* REPLACE (
     remote_ip := NULL::VARCHAR, protocol := NULL::VARCHAR) ELSE http_request END AS http_request)"""
 
 
-def file_format(path: Path) -> str:
-    """'array' for a JSON array (gcloud --format=json), 'newline_delimited' for JSON lines."""
-    with path.open("rb") as fh:
-        head = fh.read(4096)
-    if b"\x00" in head:
-        raise InputError(f"{path}: binary file, expected Cloud Logging LogEntry JSON (lines or an array)")
-    stripped = head.lstrip()
-    return "array" if stripped.startswith(b"[") else "newline_delimited"
-
-
 class DuckDBEngine:
     """One log file loaded into `_AllLogs`; `query(sql)` runs already-translated DuckDB SQL."""
 
@@ -102,8 +96,7 @@ class DuckDBEngine:
 
         self.path = Path(path)
         self.lean = lean
-        if not self.path.is_file():
-            raise InputError(f"{self.path}: not a file")
+        self.files, self.skipped = log_files(self.path)  # one export, or every file of a sink's tree
         self.queries = 0
         self._lock = threading.Lock()
         self._dir = tempfile.mkdtemp(prefix="crobs-duckdb-")
@@ -126,12 +119,12 @@ class DuckDBEngine:
         """One pass over the file: parse, shape as `_AllLogs`, derive logs.sql's fields, store as `_logs`."""
         from tools.sources.logging.sql.queries import derived_table_sql
 
-        fmt = file_format(self.path)
         columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in _COLUMNS.items()) + "}"
-        src = (f"read_json(?, format='{fmt}', columns={columns}, ignore_errors=true, "
-               "maximum_object_size=16777216)")
-        self.con.execute(f"CREATE TABLE _logs AS WITH src AS (SELECT * FROM {src}), shaped AS ({_SELECT}) "
-                         f"SELECT {_LEAN if self.lean else '*'} FROM ({derived_table_sql('shaped')})", [str(self.path)])
+        src = " UNION ALL ".join(f"SELECT * FROM read_json(?, format='{fmt}', columns={columns}, ignore_errors=true, "
+                                 "maximum_object_size=16777216)" for fmt in self.files)
+        self.con.execute(f"CREATE TABLE _logs AS WITH src AS ({src}), shaped AS ({_SELECT}) "
+                         f"SELECT {_LEAN if self.lean else '*'} FROM ({derived_table_sql('shaped')})",
+                         [[str(p) for p in paths] for paths in self.files.values()])
         if not self.lean:  # the Log Analytics view itself, for queries written against it (the replay's BigQuery API)
             self.con.execute(f"CREATE VIEW _AllLogs AS SELECT {', '.join(_ALL_LOGS)} FROM _logs")
 
