@@ -26,9 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.errors import InputError
-from tools.sources.logging.sql.log_files import file_format, log_files
-
-__all__ = ["DuckDBEngine", "file_format"]
+from tools.sources.logging.sql.log_files import log_files
 
 # DuckDB's buffers. With Python's share (the fold, the aggregate rows) and two queries at once (see
 # aggregate._streamed), a 10M-entry file peaked at 1410 MiB with 800MB and 1317 MiB with 700MB, both in

@@ -32,7 +32,7 @@ def file_engine(engine: str, path: Path) -> str:
     engine = check_engine(engine)
     if engine != "auto":
         return engine
-    from tools.sources.logging.sql.duckdb_engine import file_format
+    from tools.sources.logging.sql.log_files import file_format
 
     if file_format(path) == "array" or path.stat().st_size > AUTO_FILE_BYTES:
         return "sql"
